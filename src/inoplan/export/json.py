@@ -1,0 +1,119 @@
+"""The JSON plan, schema ``inoplan.plan/1``.
+
+Stable and versioned: keys are only ever added within a schema version.
+Dates are ISO 8601 strings, numbers are JSON numbers, keys sorted.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from inoplan import __version__, rules
+from inoplan.plan import Cycle, Dose, Plan
+
+SCHEMA = "inoplan.plan/1"
+
+
+def num(value: Decimal) -> float:
+    """A Decimal as a JSON number.
+
+    Plan values have at most a few significant digits (``1.46``, ``0.91``), and
+    Python prints a float with the shortest digits that read back to it, so
+    the JSON text carries exactly the decimal value (``1.10`` prints ``1.1``).
+    """
+    return float(value)
+
+
+def dose_to_dict(dose: Dose) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "cycle": dose.cycle,
+        "day": dose.day,
+        "label": dose.label,
+        "date": dose.date.isoformat(),
+        "weekday": dose.date.strftime("%a"),
+        "mg_per_m2": num(dose.mg_per_m2),
+        "mg": num(dose.mg),
+    }
+    if dose.notes:
+        out["notes"] = list(dose.notes)
+    return out
+
+
+def cycle_to_dict(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "number": cycle.number,
+        "start": cycle.start.isoformat(),
+        "end": cycle.end.isoformat(),
+        "length_days": cycle.length_days,
+        "regimen": cycle.regimen.key,
+        "total_mg_per_m2": num(cycle.total_mg_per_m2),
+        "total_mg": num(cycle.total_mg),
+        "doses": [dose_to_dict(d) for d in cycle.doses],
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON-ready data."""
+    req = plan.request
+    bsa = plan.bsa
+    follow = plan.followup
+    dose_reminders = [
+        {"key": r.key, "text": r.display, "evidence": r.evidence, "applies_to": "each dose"}
+        for r in rules.DOSE_REMINDERS
+    ]
+    plan_reminders = [
+        {"key": r.key, "text": r.display, "evidence": r.evidence, "applies_to": "plan"}
+        for r in plan.reminders
+    ]
+    return {
+        "schema": SCHEMA,
+        "generator": {"name": "inoplan", "version": __version__},
+        "label_revision": rules.LABEL_REVISION,
+        "patient": {
+            "id": req.patient_id,
+            "height_cm": None if bsa.height_cm is None else num(bsa.height_cm),
+            "weight_kg": None if bsa.weight_kg is None else num(bsa.weight_kg),
+            "bsa_m2": num(bsa.m2),
+            "bsa_formula": bsa.formula,
+            "bsa_uncapped_m2": None if bsa.uncapped_m2 is None else num(bsa.uncapped_m2),
+            "bsa_working": bsa.working,
+        },
+        "inputs": dict(req.inputs),
+        "start": req.start.isoformat(),
+        "response": req.response.value,
+        "hsct": req.hsct,
+        "mrd": req.mrd.value,
+        "first_cycle_days": req.first_cycle_days,
+        "cycles_requested": req.cycles,
+        "blasts_per_mm3": req.blasts_per_mm3,
+        "cycle_limit": {
+            "cycles": plan.limit.cycles,
+            "reason": plan.limit.reason,
+            "note": plan.limit.note,
+        },
+        "cycles": [cycle_to_dict(c) for c in plan.cycles],
+        "cumulative_mg_per_m2": num(plan.cumulative_mg_per_m2),
+        "cumulative_mg": num(plan.cumulative_mg),
+        "first_dose": plan.first_dose.isoformat(),
+        "last_dose": plan.last_dose.isoformat(),
+        "followup": {
+            "contraception_female_until": follow.contraception_female_until.isoformat(),
+            "contraception_male_until": follow.contraception_male_until.isoformat(),
+            "no_breastfeeding_until": follow.no_breastfeeding_until.isoformat(),
+        },
+        "reminders": dose_reminders + plan_reminders,
+        "notes": list(plan.notes),
+        "warnings": list(plan.warnings),
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The project's JSON style: indented, sorted keys, UTF-8 text, newline at the end."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render(plan: Plan) -> str:
+    """The plan as JSON text."""
+    return dumps(plan_to_dict(plan))

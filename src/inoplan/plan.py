@@ -1,0 +1,282 @@
+"""The planner: a course of treatment cycles from a request, as frozen data.
+
+Pure functions, no I/O. :func:`make_plan` applies the rules of
+:mod:`inoplan.rules` (spec sections 2-5 and 9) to a :class:`PlanRequest` and
+returns a :class:`Plan`, which every renderer and exporter reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from inoplan import rules
+from inoplan.bsa import Bsa, round_half_up
+from inoplan.errors import InputError
+from inoplan.rules import Mrd, Regimen, Reminder, Response
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the clinician asks for. ``cycles=None`` plans up to the limit."""
+
+    start: date
+    bsa: Bsa
+    response: Response = Response.PENDING
+    hsct: bool = False
+    mrd: Mrd = Mrd.UNKNOWN
+    cycles: int | None = None
+    first_cycle_days: int = 21
+    patient_id: str | None = None
+    blasts_per_mm3: int | None = None
+    #: The inputs as the user gave them (canonical name, text), for provenance.
+    inputs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One infusion. ``mg`` is ``mg_per_m2`` x the plan's BSA, half-up to 0.01 mg."""
+
+    cycle: int
+    day: int
+    date: date
+    mg_per_m2: Decimal
+    mg: Decimal
+    notes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``C2D8`` style."""
+        return f"C{self.cycle}D{self.day}"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One cycle: its day 1, its length and its doses."""
+
+    number: int
+    start: date
+    length_days: int
+    regimen: Regimen
+    doses: tuple[Dose, ...]
+
+    @property
+    def end(self) -> date:
+        """The last day of the cycle (day ``length_days``)."""
+        return self.start + timedelta(days=self.length_days - 1)
+
+    @property
+    def total_mg_per_m2(self) -> Decimal:
+        return sum((d.mg_per_m2 for d in self.doses), Decimal(0))
+
+    @property
+    def total_mg(self) -> Decimal:
+        return sum((d.mg for d in self.doses), Decimal(0))
+
+
+@dataclass(frozen=True)
+class CycleLimit:
+    """How many cycles the patient may get, and why (spec section 4)."""
+
+    cycles: int
+    reason: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Dates that follow from the last dose (spec section 9)."""
+
+    contraception_female_until: date
+    contraception_male_until: date
+    no_breastfeeding_until: date
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A planned course."""
+
+    request: PlanRequest
+    limit: CycleLimit
+    cycles: tuple[Cycle, ...]
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    reminders: tuple[Reminder, ...] = field(default=())
+
+    @property
+    def bsa(self) -> Bsa:
+        return self.request.bsa
+
+    @property
+    def doses(self) -> tuple[Dose, ...]:
+        return tuple(d for c in self.cycles for d in c.doses)
+
+    @property
+    def cumulative_mg_per_m2(self) -> Decimal:
+        return sum((c.total_mg_per_m2 for c in self.cycles), Decimal(0))
+
+    @property
+    def cumulative_mg(self) -> Decimal:
+        return sum((c.total_mg for c in self.cycles), Decimal(0))
+
+    @property
+    def first_dose(self) -> date:
+        return self.doses[0].date
+
+    @property
+    def last_dose(self) -> date:
+        return self.doses[-1].date
+
+    @property
+    def followup(self) -> FollowUp:
+        return followup_dates(self.last_dose)
+
+
+def followup_dates(last_dose: date) -> FollowUp:
+    """Contraception and breastfeeding end dates: calendar months after the last dose."""
+    from dateutil.relativedelta import relativedelta
+
+    return FollowUp(
+        contraception_female_until=last_dose
+        + relativedelta(months=rules.CONTRACEPTION_FEMALE_MONTHS),
+        contraception_male_until=last_dose + relativedelta(months=rules.CONTRACEPTION_MALE_MONTHS),
+        no_breastfeeding_until=last_dose + relativedelta(months=rules.NO_BREASTFEEDING_MONTHS),
+    )
+
+
+def cycle_limit(response: Response, hsct: bool, mrd: Mrd) -> CycleLimit:
+    """The number of cycles allowed for this response, HSCT intent and MRD status."""
+    if response is Response.PENDING:
+        return CycleLimit(
+            1,
+            "response pending: only cycle 1 is planned; the regimen and number of later "
+            "cycles depend on the response assessment",
+        )
+    if hsct:
+        if not response.is_remission:
+            return CycleLimit(
+                rules.HSCT_CYCLES_EXTENDED,
+                f"proceeding to HSCT without CR/CRi: {rules.HSCT_CYCLES} cycles, and a third "
+                "may be considered when CR/CRi with MRD negativity is not reached",
+            )
+        if mrd is Mrd.POSITIVE:
+            return CycleLimit(
+                rules.HSCT_CYCLES_EXTENDED,
+                f"proceeding to HSCT with CR/CRi but MRD positive: {rules.HSCT_CYCLES} cycles, "
+                "and a third may be considered",
+            )
+        if mrd is Mrd.NEGATIVE:
+            return CycleLimit(
+                rules.HSCT_CYCLES, "proceeding to HSCT with CR/CRi and MRD negative: 2 cycles"
+            )
+        return CycleLimit(
+            rules.HSCT_CYCLES,
+            "proceeding to HSCT with CR/CRi, MRD unknown: 2 cycles",
+            "a third cycle may be considered if MRD negativity is not reached after 2 cycles",
+        )
+    if not response.is_remission:
+        return CycleLimit(
+            rules.MAX_CYCLES_WITHOUT_CR,
+            "without CR/CRi: patients who do not achieve CR/CRi within 3 cycles should "
+            "discontinue treatment",
+        )
+    return CycleLimit(rules.MAX_CYCLES, "not proceeding to HSCT: up to 6 cycles")
+
+
+def regimen_for(cycle_number: int, response: Response) -> Regimen:
+    """Cycle 1 for everyone; later cycles by the response status when they start."""
+    if cycle_number == 1:
+        return rules.CYCLE_1
+    return rules.LATER_CR_CRI if response.is_remission else rules.LATER_NO_CR
+
+
+def dose_mg(mg_per_m2: Decimal, bsa_m2: Decimal) -> Decimal:
+    """mg/m2 x BSA, half-up to 0.01 mg (spec section 8)."""
+    return round_half_up(mg_per_m2 * bsa_m2, rules.MG_STEP)
+
+
+def build_cycle(
+    number: int, start: date, length_days: int, regimen: Regimen, bsa_m2: Decimal
+) -> Cycle:
+    """A cycle with its three doses on days 1, 8 and 15 from ``start``."""
+    doses = tuple(
+        Dose(
+            cycle=number,
+            day=day,
+            date=start + timedelta(days=day - 1),
+            mg_per_m2=regimen.mg_per_m2[day],
+            mg=dose_mg(regimen.mg_per_m2[day], bsa_m2),
+        )
+        for day in rules.DOSE_DAYS
+    )
+    return Cycle(number=number, start=start, length_days=length_days, regimen=regimen, doses=doses)
+
+
+def validate_request(request: PlanRequest) -> CycleLimit:
+    """Check what the rules forbid; return the cycle limit that applies."""
+    if request.first_cycle_days not in rules.FIRST_CYCLE_LENGTHS:
+        raise InputError(
+            "--first-cycle-days",
+            f"{request.first_cycle_days} is not allowed; cycle 1 lasts 21 days, "
+            "or 28 when extended",
+        )
+    limit = cycle_limit(request.response, request.hsct, request.mrd)
+    if request.cycles is not None:
+        if request.cycles < 1:
+            raise InputError("--cycles", f"{request.cycles} is not allowed; plan at least 1 cycle")
+        if request.cycles > limit.cycles:
+            raise InputError(
+                "--cycles",
+                f"{request.cycles} is above the limit of {limit.cycles}: {limit.reason}",
+            )
+    if request.blasts_per_mm3 is not None and request.blasts_per_mm3 < 0:
+        raise InputError("--blasts", "a blast count cannot be negative")
+    return limit
+
+
+def make_plan(request: PlanRequest) -> Plan:
+    """Plan the course: cycles back to back, doses on days 1, 8 and 15."""
+    limit = validate_request(request)
+    count = request.cycles if request.cycles is not None else limit.cycles
+    cycles: list[Cycle] = []
+    start = request.start
+    for number in range(1, count + 1):
+        regimen = regimen_for(number, request.response)
+        length = request.first_cycle_days if number == 1 else regimen.length_days
+        cycles.append(build_cycle(number, start, length, regimen, request.bsa.m2))
+        start = start + timedelta(days=length)
+
+    warnings: list[str] = []
+    if request.bsa.capped:
+        warnings.append(
+            f"{rules.BSA_CAP_WARNING} (BSA {request.bsa.uncapped_m2} m2 capped to "
+            f"{request.bsa.m2} m2)"
+        )
+    reminders: list[Reminder] = []
+    blasts = request.blasts_per_mm3
+    if blasts is None:
+        reminders.append(rules.CYTOREDUCTION)
+    elif blasts > rules.MAX_BLASTS_PER_MM3:
+        warnings.append(
+            f"peripheral blasts {blasts:,}/mm3 are above {rules.MAX_BLASTS_PER_MM3:,}/mm3: "
+            f"{rules.CYTOREDUCTION.text[0].lower()}{rules.CYTOREDUCTION.text[1:]}"
+        )
+    reminders.extend((rules.ECG, rules.RENAL))
+
+    notes: list[str] = []
+    if limit.note:
+        notes.append(limit.note)
+    if request.cycles is not None and request.cycles < limit.cycles:
+        notes.append(f"{request.cycles} of up to {limit.cycles} cycles planned (--cycles)")
+    if request.first_cycle_days == 28:
+        notes.append("cycle 1 extended to 28 days (7-day treatment-free interval from day 21)")
+
+    return Plan(
+        request=request,
+        limit=limit,
+        cycles=tuple(cycles),
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+        reminders=tuple(reminders),
+    )

@@ -1,0 +1,191 @@
+"""Rich views of a plan for a terminal: summary, month calendar, dose table.
+
+Imported only by the commands that draw. Colour follows Rich (``NO_COLOR``,
+not a terminal: no colour); marked days stay distinguishable without colour.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date
+
+from rich.columns import Columns
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from inoplan import rules
+from inoplan.plan import Dose, Plan
+
+NOTICE = (
+    "Decision support only: check every dose and date against the current "
+    "prescribing information before use."
+)
+DOSE_MARK = "*"
+
+
+def _regimen_lines(plan: Plan) -> list[str]:
+    """'cycle 1: 0.8/0.5/0.5 mg/m2 (1.8 mg/m2), 21 days', grouping equal cycles."""
+    lines: list[str] = []
+    groups: list[tuple[int, int, str]] = []
+    for c in plan.cycles:
+        per_day = "/".join(f"{d.mg_per_m2}" for d in c.doses)
+        desc = f"{per_day} mg/m2 on days 1/8/15 ({c.total_mg_per_m2} mg/m2), {c.length_days} days"
+        if groups and groups[-1][2] == desc and groups[-1][1] == c.number - 1:
+            groups[-1] = (groups[-1][0], c.number, desc)
+        else:
+            groups.append((c.number, c.number, desc))
+    for first, last, desc in groups:
+        which = f"cycle {first}" if first == last else f"cycles {first}-{last}"
+        lines.append(f"{which}: {desc}")
+    return lines
+
+
+def summary(plan: Plan) -> Table:
+    """Inputs, BSA, regimen, cycle count and reason, totals, key dates."""
+    req = plan.request
+    bsa = plan.bsa
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    if req.patient_id:
+        t.add_row("Patient id", req.patient_id)
+    if bsa.height_cm is not None:
+        t.add_row("Height / weight", f"{bsa.height_cm.normalize():f} cm / {bsa.weight_kg} kg")
+    t.add_row("BSA", f"{bsa.m2} m2 ({bsa.working})")
+    status = req.response.value
+    if req.hsct:
+        status += f", proceeding to HSCT, MRD {req.mrd.value}"
+    t.add_row("Response", status)
+    t.add_row("Regimen", "\n".join(_regimen_lines(plan)))
+    t.add_row(
+        "Cycles planned", f"{len(plan.cycles)} of limit {plan.limit.cycles}: {plan.limit.reason}"
+    )
+    t.add_row(
+        "Cumulative dose",
+        f"{plan.cumulative_mg_per_m2} mg/m2 = {plan.cumulative_mg} mg over {len(plan.doses)} doses",
+    )
+    t.add_row("First / last dose", f"{plan.first_dose.isoformat()} / {plan.last_dose.isoformat()}")
+    f = plan.followup
+    t.add_row(
+        "After the last dose",
+        f"contraception: females until {f.contraception_female_until.isoformat()}, "
+        f"males (with female partners) until {f.contraception_male_until.isoformat()}\n"
+        f"no breastfeeding until {f.no_breastfeeding_until.isoformat()}",
+    )
+    return t
+
+
+def _months(first: date, last: date) -> Iterable[tuple[int, int]]:
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        yield y, m
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def month_grid(year: int, month: int, doses: dict[date, Dose]) -> Table:
+    """One month, Monday first, infusion days marked with ``*`` and reversed."""
+    t = Table(
+        title=f"{calendar.month_name[month]} {year}",
+        show_edge=False,
+        box=None,
+        padding=(0, 0),
+        pad_edge=False,
+    )
+    for name in ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"):
+        t.add_column(name, justify="right", width=4)
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        cells: list[Text] = []
+        for day in week:
+            if day.month != month:
+                cells.append(Text(""))
+            elif day in doses:
+                cells.append(Text(f"{day.day}{DOSE_MARK}", style="bold reverse"))
+            else:
+                cells.append(Text(f"{day.day} "))
+        t.add_row(*cells)
+    return t
+
+
+def calendar_view(plan: Plan) -> Columns:
+    """Month grids from the first to the last infusion."""
+    by_date = {d.date: d for d in plan.doses}
+    grids = [month_grid(y, m, by_date) for y, m in _months(plan.first_dose, plan.last_dose)]
+    return Columns(grids, padding=(1, 3))
+
+
+REMINDER_SHORT = {
+    "premedication": "premed",
+    "observation": "observe 1 h",
+    "blood_count": "CBC",
+    "liver_tests": "LFTs",
+}
+
+
+def dose_table(plan: Plan) -> Table:
+    """Date, weekday, cycle/day, mg/m2, mg and reminders for each dose."""
+    t = Table(title="Infusions", title_justify="left")
+    t.add_column("Date")
+    t.add_column("Day")
+    t.add_column("Dose", justify="center")
+    t.add_column("mg/m2", justify="right")
+    t.add_column("mg", justify="right")
+    t.add_column("Before / around the dose")
+    short = ", ".join(REMINDER_SHORT[r.key] for r in rules.DOSE_REMINDERS)
+    for d in plan.doses:
+        extra = "" if not d.notes else "; " + "; ".join(d.notes)
+        t.add_row(
+            d.date.isoformat(),
+            d.date.strftime("%a"),
+            d.label,
+            f"{d.mg_per_m2}",
+            f"{d.mg}",
+            short + extra,
+        )
+    return t
+
+
+def reminders_text(plan: Plan) -> Text:
+    text = Text()
+    text.append("With every dose:\n", style="bold")
+    for r in rules.DOSE_REMINDERS:
+        text.append(f"  - {r.display} [{REMINDER_SHORT[r.key]}]\n")
+    if plan.reminders:
+        text.append("For the course:\n", style="bold")
+        for r in plan.reminders:
+            text.append(f"  - {r.display}\n")
+    return text
+
+
+def plan_view(plan: Plan) -> Group:
+    """Everything, top to bottom."""
+    parts: list[object] = [
+        Panel(summary(plan), title="inotuzumab ozogamicin plan", title_align="left")
+    ]
+    for w in plan.warnings:
+        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
+    for n in plan.notes:
+        parts.append(Text(f"Note: {n}"))
+    parts.append(calendar_view(plan))
+    parts.append(Text(f"{DOSE_MARK} = infusion day", style="dim"))
+    parts.append(dose_table(plan))
+    parts.append(reminders_text(plan))
+    parts.append(Text(NOTICE, style="italic"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def print_plan(plan: Plan, console: Console) -> None:
+    console.print(plan_view(plan))
+
+
+def text_console(record: bool = False) -> Console:
+    """A console for stdout, or (``record``) one that only records, for a file."""
+    if record:
+        import io
+
+        return Console(
+            file=io.StringIO(), record=True, width=100, color_system=None, highlight=False
+        )
+    return Console(highlight=False)

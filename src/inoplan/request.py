@@ -1,0 +1,159 @@
+"""From the strings a user typed (options, CSV cells, a saved plan) to a :class:`PlanRequest`.
+
+One parser for every entry point, so ``inoplan schedule``, ``inoplan batch``
+and a re-read JSON plan accept exactly the same values and refuse the same
+ones with the same words. ``field`` maps a canonical name (``first_cycle_days``)
+to what the user sees (``--first-cycle-days`` on the command line, the column
+name in a CSV).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from inoplan import rules
+from inoplan.bsa import Bsa, check_cap, compute_bsa, given_bsa
+from inoplan.errors import InputError
+from inoplan.plan import PlanRequest
+from inoplan.rules import Mrd, Response
+from inoplan.units import parse_date, parse_decimal, parse_height_cm, parse_int, parse_weight_kg
+
+#: The canonical input names, in the order they are recorded in a plan.
+FIELDS = (
+    "patient_id",
+    "start",
+    "height",
+    "weight",
+    "bsa",
+    "bsa_formula",
+    "bsa_cap",
+    "response",
+    "hsct",
+    "mrd",
+    "cycles",
+    "first_cycle_days",
+    "blasts",
+)
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
+MAX_ID_LENGTH = 64
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/#-]*", re.ASCII)
+
+
+def option_name(name: str) -> str:
+    """``first_cycle_days`` -> ``--first-cycle-days``."""
+    return "--" + name.replace("_", "-")
+
+
+def parse_choice(text: str, field: str, allowed: tuple[str, ...]) -> str:
+    value = text.strip().lower()
+    if value not in allowed:
+        raise InputError(field, f"{text!r} is not allowed; choose one of {', '.join(allowed)}")
+    return value
+
+
+def parse_bool(text: str, field: str) -> bool:
+    value = text.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise InputError(field, f"{text!r} is not allowed; use yes or no")
+
+
+def parse_patient_id(text: str, field: str) -> str:
+    """A pseudonymous identifier: letters, digits and ``. _ : / # -``, at most 64.
+
+    Spaces are refused on purpose: a value with spaces is usually a name, and
+    inoplan's output must carry no patient name.
+    """
+    value = text.strip()
+    if not _ID_RE.fullmatch(value) or len(value) > MAX_ID_LENGTH:
+        raise InputError(
+            field,
+            f"{text!r} is not allowed; use an identifier (not a name) of at most "
+            f"{MAX_ID_LENGTH} letters, digits and . _ : / # -",
+        )
+    return value
+
+
+def parse_bsa_inputs(
+    values: Mapping[str, str | None], field: Callable[[str], str] = option_name
+) -> Bsa:
+    """The BSA from ``bsa``, or from ``height`` and ``weight`` with ``bsa_formula``."""
+    cap_text = values.get("bsa_cap")
+    cap = None
+    if cap_text:
+        cap = check_cap(
+            parse_decimal(cap_text, field("bsa_cap"), "a BSA in m2 such as 2.0"), field("bsa_cap")
+        )
+    bsa_text, height, weight = values.get("bsa"), values.get("height"), values.get("weight")
+    if bsa_text:
+        if height or weight:
+            raise InputError(
+                field("bsa"),
+                f"give either {field('bsa')} or {field('height')} and {field('weight')}, not both",
+            )
+        return given_bsa(
+            parse_decimal(bsa_text, field("bsa"), "a BSA in m2 such as 1.82"), cap, field("bsa")
+        )
+    if not height:
+        raise InputError(field("height"), f"required (or give the BSA with {field('bsa')})")
+    if not weight:
+        raise InputError(field("weight"), f"required (or give the BSA with {field('bsa')})")
+    formula = parse_choice(
+        values.get("bsa_formula") or rules.DEFAULT_BSA_FORMULA,
+        field("bsa_formula"),
+        rules.BSA_FORMULAS,
+    )
+    return compute_bsa(
+        parse_height_cm(height, field("height")),
+        parse_weight_kg(weight, field("weight")),
+        formula,
+        cap,
+        field("bsa"),
+        field("bsa_formula"),
+    )
+
+
+def request_from_strings(
+    values: Mapping[str, str | None], field: Callable[[str], str] = option_name
+) -> PlanRequest:
+    """Parse and check every input; raise :class:`InputError` naming the first bad one."""
+    unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        raise InputError(field(unknown[0]), f"unknown input; allowed {', '.join(FIELDS)}")
+    pid = values.get("patient_id")
+    start = values.get("start")
+    if not start:
+        raise InputError(field("start"), "required; the date of cycle 1 day 1 as YYYY-MM-DD")
+    bsa = parse_bsa_inputs(values, field)
+    cycles_text = values.get("cycles")
+    first = values.get("first_cycle_days") or "21"
+    blasts = values.get("blasts")
+    return PlanRequest(
+        start=parse_date(start, field("start")),
+        bsa=bsa,
+        response=Response(
+            parse_choice(
+                values.get("response") or "pending",
+                field("response"),
+                tuple(r.value for r in Response),
+            )
+        ),
+        hsct=parse_bool(values.get("hsct") or "", field("hsct")),
+        mrd=Mrd(
+            parse_choice(values.get("mrd") or "unknown", field("mrd"), tuple(m.value for m in Mrd))
+        ),
+        cycles=None if not cycles_text else parse_int(cycles_text, field("cycles"), 0, 99),
+        first_cycle_days=int(
+            parse_choice(
+                first, field("first_cycle_days"), tuple(str(n) for n in rules.FIRST_CYCLE_LENGTHS)
+            )
+        ),
+        patient_id=None if not pid else parse_patient_id(pid, field("patient_id")),
+        blasts_per_mm3=None if not blasts else parse_int(blasts, field("blasts"), 0, 10**7),
+        inputs=tuple((k, v) for k in FIELDS if (v := values.get(k)) not in (None, "")),
+    )

@@ -1,0 +1,129 @@
+"""Parse heights, weights, dates and plain numbers as a user types them.
+
+Every parser takes the ``field`` it reads (an option such as ``--height`` or a
+CSV column such as ``height``) and raises :class:`~inoplan.errors.InputError`
+naming it, so one line tells the user what to fix. Only ASCII digits are
+accepted: unicode digits, ``nan``, ``inf`` and exponents are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from inoplan.errors import InputError
+from inoplan.rules import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
+
+CM_PER_INCH = Decimal("2.54")
+INCHES_PER_FOOT = 12
+KG_PER_POUND = Decimal("0.45359237")
+
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_NUMBER_RE = re.compile(rf"{_NUMBER}", re.ASCII)
+_HEIGHT_RE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>cm|m|in|inch|inches|\")?", re.ASCII)
+_FEET_RE = re.compile(
+    rf"(?P<ft>[0-9]+)\s*(?:ft|feet|')\s*(?:(?P<inch>{_NUMBER})\s*(?:in|inch|inches|\"|'')?)?",
+    re.ASCII,
+)
+_WEIGHT_RE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>kg|lb|lbs)?", re.ASCII)
+_ISO_DATE_RE = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})", re.ASCII)
+
+
+def parse_decimal(text: str, field: str, what: str = "a number such as 1.82") -> Decimal:
+    """A non-negative decimal written with ASCII digits and at most one point."""
+    s = text.strip()
+    if not _NUMBER_RE.fullmatch(s):
+        raise InputError(field, f"{text!r} is not a number; expected {what}")
+    return Decimal(s)
+
+
+def parse_int(text: str, field: str, lo: int, hi: int) -> int:
+    """A whole number between ``lo`` and ``hi`` inclusive."""
+    s = text.strip()
+    if not re.fullmatch(r"[0-9]+", s, re.ASCII) or not lo <= int(s) <= hi:
+        raise InputError(field, f"{text!r} is not allowed; expected a whole number {lo}-{hi}")
+    return int(s)
+
+
+def check_range(value: Decimal, field: str, lo: Decimal, hi: Decimal, unit: str) -> Decimal:
+    """Refuse a value outside the plausible range ``lo``-``hi``."""
+    if not lo <= value <= hi:
+        raise InputError(
+            field, f"{_fmt(value)} {unit} is not plausible; allowed {_fmt(lo)}-{_fmt(hi)} {unit}"
+        )
+    return value
+
+
+def _fmt(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent (``170``, ``1.7``)."""
+    return f"{value.normalize():f}"
+
+
+def parse_height_cm(text: str, field: str = "--height") -> Decimal:
+    """Height in cm from ``170``, ``170cm``, ``1.7m``, ``67in``, ``5ft7in`` or ``5'7"``.
+
+    A bare number is centimetres. The result is exact (inches x 2.54) and
+    checked against the spec's plausible range.
+    """
+    s = text.strip().lower()
+    m = _FEET_RE.fullmatch(s)
+    if m:
+        inches = Decimal(m["ft"]) * INCHES_PER_FOOT + Decimal(m["inch"] or 0)
+        cm = inches * CM_PER_INCH
+    else:
+        m = _HEIGHT_RE.fullmatch(s)
+        if not m:
+            raise InputError(
+                field,
+                f"{text!r} is not a height; use cm (170, 170cm), metres (1.7m), "
+                "inches (67in) or feet and inches (5ft7in, 5'7\")",
+            )
+        n = Decimal(m["n"])
+        unit = m["unit"] or "cm"
+        if unit == "m":
+            cm = n * 100
+        elif unit in ("in", "inch", "inches", '"'):
+            cm = n * CM_PER_INCH
+        else:
+            cm = n
+    lo, hi = HEIGHT_CM_RANGE
+    if cm < lo and m.re is _HEIGHT_RE and not m["unit"] and cm < 3:
+        raise InputError(
+            field,
+            f"{_fmt(cm)} cm is not plausible; allowed {_fmt(lo)}-{_fmt(hi)} cm "
+            f"(a bare number is cm: did you mean {_fmt(cm)}m?)",
+        )
+    return check_range(cm, field, lo, hi, "cm")
+
+
+def parse_weight_kg(text: str, field: str = "--weight") -> Decimal:
+    """Weight in kg from ``70``, ``70kg`` or ``154lb``; a bare number is kg."""
+    s = text.strip().lower()
+    m = _WEIGHT_RE.fullmatch(s)
+    if not m:
+        raise InputError(field, f"{text!r} is not a weight; use kg (70, 70kg) or pounds (154lb)")
+    n = Decimal(m["n"])
+    kg = n * KG_PER_POUND if m["unit"] in ("lb", "lbs") else n
+    lo, hi = WEIGHT_KG_RANGE
+    return check_range(kg, field, lo, hi, "kg")
+
+
+def parse_date(text: str, field: str = "--start") -> date:
+    """An ISO 8601 calendar date, ``YYYY-MM-DD``.
+
+    Numeric dates such as ``03/04/2026`` mean different days in different
+    countries, so they are refused with the ISO form to use instead.
+    """
+    s = text.strip()
+    m = _ISO_DATE_RE.fullmatch(s)
+    if not m:
+        if re.fullmatch(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}", s, re.ASCII):
+            raise InputError(
+                field, f"{text!r} is ambiguous (day/month or month/day); use YYYY-MM-DD"
+            )
+        raise InputError(field, f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01")
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        raise InputError(field, f"{text!r} is not a day of the calendar; use YYYY-MM-DD") from None
