@@ -1,0 +1,67 @@
+"""Reading a saved JSON plan back (``inoplan schedule --format json``).
+
+A plan file is trusted only as far as it can be re-derived: its recorded
+``inputs`` are parsed again with the same rules as the command line, so a plan
+is always rebuilt from what the user asked for, never from numbers that may
+have been edited by hand. A plan of an unknown or newer schema is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from inoplan.errors import InputError
+from inoplan.plan import PlanRequest
+from inoplan.request import FIELDS, request_from_strings
+
+SCHEMA_FAMILY = "inoplan.plan/"
+SUPPORTED_VERSIONS = (1,)
+
+
+def read_plan_json(path: str | Path, field: str = "PLAN") -> dict[str, Any]:
+    """Load and check a plan file; raise :class:`InputError` naming ``field``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(field, f"{str(p)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(field, f"{str(p)!r} cannot be read: {e.__class__.__name__}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(field, f"{str(p)!r} is not JSON (line {e.lineno}: {e.msg})") from None
+    check_schema(data, field)
+    return data  # type: ignore[no-any-return]
+
+
+def check_schema(data: object, field: str = "PLAN") -> None:
+    """Refuse anything that is not an ``inoplan.plan/N`` of a version this release reads."""
+    if not isinstance(data, dict):
+        raise InputError(field, "not an inoplan plan (expected a JSON object)")
+    schema = data.get("schema")
+    if not isinstance(schema, str) or not schema.startswith(SCHEMA_FAMILY):
+        raise InputError(field, f"not an inoplan plan (schema {schema!r})")
+    version = schema[len(SCHEMA_FAMILY) :]
+    if not version.isdigit() or int(version) not in SUPPORTED_VERSIONS:
+        raise InputError(
+            field,
+            f"schema {schema!r} is not supported by this inoplan (reads "
+            f"{', '.join(SCHEMA_FAMILY + str(v) for v in SUPPORTED_VERSIONS)}); "
+            "upgrade inoplan or re-plan",
+        )
+
+
+def request_from_plan(data: dict[str, Any], field: str = "PLAN") -> PlanRequest:
+    """The :class:`PlanRequest` recorded in a plan, parsed with today's rules."""
+    inputs = data.get("inputs")
+    if not isinstance(inputs, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()
+    ):
+        raise InputError(field, "the plan records no inputs (key 'inputs' with text values)")
+    return request_from_strings(inputs, lambda name: f"{field}: inputs.{name}")
+
+
+__all__ = ["FIELDS", "check_schema", "read_plan_json", "request_from_plan"]
