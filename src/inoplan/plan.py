@@ -43,7 +43,12 @@ class Dose:
     date: date
     mg_per_m2: Decimal
     mg: Decimal
+    #: Why this dose differs from the plain regimen (a move, a reduction), for display.
     notes: tuple[str, ...] = ()
+    #: The date the regimen gave before a move (clinic day, delay); ``None`` if not moved.
+    planned_date: date | None = None
+    #: Raised each time a re-plan changes this dose, so calendars update the event.
+    sequence: int = 0
 
     @property
     def label(self) -> str:
