@@ -7,6 +7,7 @@ returns a :class:`Plan`, which every renderer and exporter reads.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,7 +47,7 @@ class Dose:
     #: Why this dose differs from the plain regimen (a move, a reduction), for display.
     notes: tuple[str, ...] = ()
     #: The date the regimen gave before a move (clinic day, delay); ``None`` if not moved.
-    planned_date: date | None = None
+    planned_date: datetime.date | None = None
     #: Raised each time a re-plan changes this dose, so calendars update the event.
     sequence: int = 0
 
