@@ -28,7 +28,9 @@ BLOCK_RE = re.compile(
 
 #: Example blocks: name -> the command line shown (run with the installed entry point).
 EXAMPLES: dict[str, str] = {
-    "example-schedule": "inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr",
+    "example-schedule": (
+        "inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr"
+    ),
     "example-csv": "inoplan schedule --start 2026-12-01 --bsa 1.82 --response none --format csv",
     "example-bsa": "inoplan bsa --height 170 --weight 70 --all",
     "example-error": "inoplan schedule --start 03/04/2026 --height 170 --weight 70",
@@ -77,9 +79,8 @@ def options_reference() -> str:
                 shown = ""
             else:
                 shown = f"`{default}`"
-            out.append(
-                f"| {names} | {_cell(str(values))} | {shown} | {_cell(getattr(p, 'help', '') or '')} |"
-            )
+            meaning = _cell(getattr(p, "help", "") or "")
+            out.append(f"| {names} | {_cell(str(values))} | {shown} | {meaning} |")
         out.append("")
     return "\n".join(out)
 
