@@ -78,6 +78,19 @@ class InoplanGroup(TyperGroup):
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # Runs on every invocation; only a Tab press (the completion variable set)
+        # goes further, with shell classes that do not import Rich.
+        if complete_var is None:
+            complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(complete_var):
+            from inoplan.complete import use_plain_completion_classes
+
+            use_plain_completion_classes()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 app = typer.Typer(
     cls=InoplanGroup,

@@ -1,0 +1,329 @@
+"""Shell completion: the shipped scripts, each shell loading them, the real protocol.
+
+Completion requests go to the installed ``inoplan`` entry point in a subprocess,
+exactly as a shell sends them on a Tab press. Shells that are not installed are
+skipped with the reason; CI installs bash, zsh and fish (see .ci/run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer._click.shell_completion import CompletionItem
+from typer._completion_classes import FishComplete, PowerShellComplete, ZshComplete
+
+from inoplan import completions_gen
+from inoplan.cli import app
+from inoplan.complete import PlainFishComplete, PlainPowerShellComplete, PlainZshComplete
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPLETIONS = ROOT / "completions"
+BIN = os.path.dirname(sys.executable)
+EXE = shutil.which("inoplan", path=BIN)
+
+STATUSES = ["pending", "none", "cr", "cri"]  # the issue's four response statuses
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The user's environment with this virtual environment's ``inoplan`` first on PATH."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("_INOPLAN_", "_TYPER_", "COMP_"))
+    }
+    env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
+    env.update(extra)
+    return env
+
+
+def _shell(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        how = (
+            "not in this system's package registry" if name == "pwsh" else f"apt-get install {name}"
+        )
+        pytest.skip(f"{name} is not installed here ({how}); its script was not loaded")
+    return path
+
+
+def bash_request(line: str) -> list[str]:
+    """What the installed entry point answers to bash completing the last word of ``line``."""
+    assert EXE, "the inoplan entry point is not installed next to this Python"
+    words = line.split(" ")
+    r = subprocess.run(
+        [EXE],
+        env=_env(
+            _INOPLAN_COMPLETE="complete_bash",
+            COMP_WORDS=line,
+            COMP_CWORD=str(len(words) - 1),
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # anything here would be printed over the user's command line
+    answer = r.stdout.rstrip("\n")  # as bash's $( ... ) reads it
+    return answer.split("\n") if answer else []
+
+
+# --- the shipped files --------------------------------------------------------------
+
+
+def test_shipped_scripts_are_what_the_generator_writes_now() -> None:
+    stale = completions_gen.stale(COMPLETIONS)
+    assert stale == [], f"regenerate with `{completions_gen.COMMAND}`: {stale}"
+
+
+def test_check_mode_names_the_file_that_drifted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in completions_gen.SCRIPTS:
+        shutil.copy(COMPLETIONS / name, tmp_path / name)
+    assert completions_gen.main(["--check", "--dir", str(tmp_path)]) == 0
+
+    fish = tmp_path / "inoplan.fish"
+    fish.write_text(fish.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
+    assert completions_gen.main(["--check", "--dir", str(tmp_path)]) == 1
+    assert "inoplan.fish" in capsys.readouterr().err
+    assert fish.read_text(encoding="utf-8").endswith("# edited by hand\n")  # check writes nothing
+
+
+def test_generator_writes_all_four_scripts(tmp_path: Path) -> None:
+    assert completions_gen.main(["--dir", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["inoplan.bash", "_inoplan", "inoplan.fish", "inoplan.ps1"]
+    )
+    # compinit only picks up a file from $fpath whose first line is #compdef.
+    assert (tmp_path / "_inoplan").read_text(encoding="utf-8").startswith("#compdef inoplan\n")
+
+
+# --- the protocol, through the installed entry point ---------------------------------
+
+
+def test_response_completes_to_the_four_statuses() -> None:
+    assert bash_request("inoplan schedule --response ") == STATUSES
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("inoplan schedule --response c", ["cr", "cri"]),
+        ("inoplan schedule --mrd ", ["negative", "positive", "unknown"]),
+        (
+            "inoplan schedule --bsa-formula ",
+            ["mosteller", "dubois", "haycock", "gehan-george", "boyd"],
+        ),
+        ("inoplan bsa --bsa-formula g", ["gehan-george"]),
+        ("inoplan schedule --format ", ["table", "json", "csv"]),
+        ("inoplan schedule -f j", ["json"]),
+        ("inoplan schedule --first-cycle-days ", ["21", "28"]),
+    ],
+)
+def test_choice_options_complete_their_values(line: str, expected: list[str]) -> None:
+    assert bash_request(line) == expected
+
+
+def test_commands_and_options_complete() -> None:
+    assert {"schedule", "bsa"} <= set(bash_request("inoplan "))
+    assert bash_request("inoplan sch") == ["schedule"]
+    assert bash_request("inoplan schedule --res") == ["--response"]
+    assert "--install-completion" in bash_request("inoplan --")
+
+
+@pytest.mark.parametrize(
+    "line", ["inoplan schedule --output ", "inoplan schedule -o pla", "inoplan schedule --start "]
+)
+def test_free_text_and_file_options_answer_nothing_so_the_shell_completes_files(
+    line: str,
+) -> None:
+    # An empty answer makes bash (`complete -o default`), zsh (`_files`), fish and
+    # PowerShell fall back to their own file-name completion.
+    assert bash_request(line) == []
+
+
+def _imported_modules(env: dict[str, str]) -> set[str]:
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "inoplan"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    return {
+        m.group(1).strip().split(".")[0]
+        for m in re.finditer(r"^import time:.*\|(.*)$", r.stderr, re.M)
+    }
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {
+            "_INOPLAN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "inoplan schedule --",
+            "COMP_CWORD": "2",
+        },
+        {"_INOPLAN_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "inoplan schedule --"},
+        {
+            "_INOPLAN_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            "_TYPER_COMPLETE_ARGS": "inoplan schedule --",
+        },
+        {
+            "_INOPLAN_COMPLETE": "complete_powershell",
+            "_TYPER_COMPLETE_ARGS": "inoplan schedule --",
+            "_TYPER_COMPLETE_WORD_TO_COMPLETE": "--",
+        },
+    ],
+    ids=["bash", "zsh", "fish", "powershell"],
+)
+def test_a_completion_request_imports_nothing_heavy(extra: dict[str, str]) -> None:
+    modules = _imported_modules(_env(**extra))
+    assert "typer" in modules  # the measurement saw the imports at all
+    assert not modules & {"rich", "icalendar", "holidays", "babel", "dateutil"}
+
+
+@pytest.mark.parametrize(
+    ("plain", "typer_cls"),
+    [
+        (PlainZshComplete, ZshComplete),
+        (PlainFishComplete, FishComplete),
+        (PlainPowerShellComplete, PowerShellComplete),
+    ],
+)
+def test_rich_free_formatting_shows_the_same_help_as_typers(
+    plain: type[ZshComplete], typer_cls: type[ZshComplete]
+) -> None:
+    cli = __import__("typer").main.get_command(app)
+    items = [
+        CompletionItem("--height", help="Height: 170, 5'7\". Bare numbers are cm."),
+        CompletionItem("--cost", help="Costs $5 `now`,\nsecond line"),
+        CompletionItem("cr"),
+    ]
+    ours = plain(cli, {}, "inoplan", "_INOPLAN_COMPLETE")
+    theirs = typer_cls(cli, {}, "inoplan", "_INOPLAN_COMPLETE")
+    for item in items:
+        expected = theirs.format_completion(item)
+        if typer_cls is ZshComplete or typer_cls is PowerShellComplete:
+            expected = expected.replace("\n", " ")  # we fold help onto one line
+        assert ours.format_completion(item) == expected
+
+
+# --- each script in its shell ----------------------------------------------------------
+
+
+def test_bash_script_loads_and_completes_the_statuses() -> None:
+    bash = _shell("bash")
+    script = f"""
+source {COMPLETIONS / "inoplan.bash"}
+complete -p inoplan
+COMP_WORDS=(inoplan schedule --response "")
+COMP_CWORD=3
+_inoplan_completion inoplan
+printf 'reply:%s\\n' "${{COMPREPLY[@]}}"
+"""
+    r = subprocess.run(
+        [bash, "--norc", "--noprofile", "-c", script],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    # -o default: with no answer, bash completes file names.
+    assert lines[0] == "complete -o default -F _inoplan_completion inoplan"
+    assert [x.removeprefix("reply:") for x in lines[1:]] == STATUSES
+
+
+def _zsh(script: str) -> list[str]:
+    zsh = _shell("zsh")
+    prelude = f"""
+fpath=({COMPLETIONS} $fpath)
+autoload -Uz compinit
+compinit -u -D
+# Outside the line editor: print what zsh would be asked to offer.
+_arguments() {{ print -r -- "offer $*" }}
+"""
+    r = subprocess.run(
+        [zsh, "-f", "-c", prelude + script],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def test_zsh_script_sourced_completes_the_statuses() -> None:
+    out = _zsh(f"""
+source {COMPLETIONS / "_inoplan"}
+print -r -- "bound $_comps[inoplan]"
+words=(inoplan schedule --response "")
+CURRENT=4
+_inoplan_completion
+""")
+    assert out == ["bound _inoplan_completion", """offer *: :(("pending" "none" "cr" "cri"))"""]
+
+
+def test_zsh_script_from_fpath_completes_on_the_first_tab() -> None:
+    out = _zsh("""
+print -r -- "bound $_comps[inoplan]"
+words=(inoplan schedule --response "")
+CURRENT=4
+_inoplan
+print -r -- "bound $_comps[inoplan]"
+""")
+    assert out == [
+        "bound _inoplan",  # compinit found the file by its #compdef line
+        """offer *: :(("pending" "none" "cr" "cri"))""",  # answered the first Tab
+        "bound _inoplan_completion",  # later Tabs go straight to the function
+    ]
+
+
+def _fish(script: str, cwd: Path | None = None) -> list[str]:
+    fish = _shell("fish")
+    r = subprocess.run(
+        [fish, "--no-config", "-c", f"source {COMPLETIONS / 'inoplan.fish'}; {script}"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def test_fish_script_completes_the_statuses() -> None:
+    assert sorted(_fish('complete -C "inoplan schedule --response "')) == sorted(STATUSES)
+
+
+def test_fish_script_shows_option_help_and_completes_file_names(tmp_path: Path) -> None:
+    assert _fish('complete -C "inoplan schedule --bsa-f"') == ["--bsa-formula\tBSA formula."]
+    (tmp_path / "plan-a.csv").write_text("", encoding="utf-8")
+    assert _fish('complete -C "inoplan schedule --output pl"', cwd=tmp_path) == ["plan-a.csv"]
+
+
+def test_powershell_script_parses() -> None:
+    pwsh = _shell("pwsh")
+    path = COMPLETIONS / "inoplan.ps1"
+    command = (
+        "$errors = $null; "
+        f"[void][System.Management.Automation.Language.Parser]::ParseFile('{path}', "
+        "[ref]$null, [ref]$errors); if ($errors) { $errors; exit 1 }"
+    )
+    r = subprocess.run(
+        [pwsh, "-NoProfile", "-NonInteractive", "-Command", command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
