@@ -82,13 +82,13 @@ class InoplanGroup(TyperGroup):
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None
     ) -> None:
         # Runs on every invocation; only a Tab press (the completion variable set)
-        # goes further, with shell classes that do not import Rich.
+        # goes further, set up to answer without importing Rich or pydantic.
         if complete_var is None:
             complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
         if os.environ.get(complete_var):
-            from inoplan.complete import use_plain_completion_classes
+            from inoplan.complete import prepare_completion
 
-            use_plain_completion_classes()
+            prepare_completion()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 

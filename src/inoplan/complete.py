@@ -100,9 +100,29 @@ class PlainPowerShellComplete(PowerShellComplete):
         return f"{item.value}:::{_plain_help(item) or ' '}"
 
 
-def use_plain_completion_classes() -> None:
-    """Register the Rich-free classes; call after Typer registers its own."""
+def prepare_completion() -> None:
+    """Make this process a quick completion answerer; call only for a Tab press.
+
+    Registers the Rich-free shell classes (after Typer registered its own), and
+    stops option values being checked while the command line is parsed for
+    completion: Typer checks them with pydantic, which is most of a Tab press's
+    time, and a completion needs only which options were given, never their
+    checked values. It also keeps eager callbacks such as ``--version`` from
+    printing into the list of completions.
+    """
     from typer._click.shell_completion import add_completion_class
+    from typer.core import _TyperParameter
+
+    checked = _TyperParameter.process_value
+    if not getattr(checked, "_inoplan_completion", False):
+
+        def process_value(self: _TyperParameter, ctx: Any, value: Any) -> Any:
+            if ctx.resilient_parsing:  # set by Click only while completing
+                return value
+            return checked(self, ctx, value)
+
+        process_value._inoplan_completion = True  # type: ignore[attr-defined]
+        _TyperParameter.process_value = process_value  # type: ignore[method-assign]
 
     classes: dict[str, Any] = {
         "bash": BashComplete,
