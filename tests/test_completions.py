@@ -248,50 +248,55 @@ printf 'reply:%s\\n' "${{COMPREPLY[@]}}"
     assert [x.removeprefix("reply:") for x in lines[1:]] == STATUSES
 
 
-def _zsh(script: str) -> list[str]:
-    zsh = _shell("zsh")
-    prelude = f"""
-fpath=({COMPLETIONS} $fpath)
-autoload -Uz compinit
-compinit -u -D
-# Outside the line editor: print what zsh would be asked to offer.
-_arguments() {{ print -r -- "offer $*" }}
+# zsh is driven through a pseudo-terminal (zsh/zpty), as a user at a prompt: type the
+# line, press Tab (bound to list-choices), clear the line, print a marker. zsh reads
+# keys in order, so the marker comes after the completion list.
+ZPTY_DRIVER = r"""
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PROMPT='>'; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z "bindkey '^I' list-choices; $3; print RE''ADY"
+zpty -r z out '*'$'\n''READY*2004h*'
+zpty -w -n z "$2"$'\t\x15'
+zpty -w z "print DO''NE"
+zpty -r z out '*DONE*'
+zpty -d z
+print -r -- "$out"
 """
+
+
+def zsh_tab(line: str, fpath: Path, setup: str = "true") -> str:
+    """The screen after pressing Tab at the end of ``line`` in an interactive zsh."""
+    zsh = _shell("zsh")
     r = subprocess.run(
-        [zsh, "-f", "-c", prelude + script],
+        [zsh, "-f", "-c", ZPTY_DRIVER, "zsh", str(fpath), line, setup],
         env=_env(),
         capture_output=True,
         text=True,
         check=False,
+        timeout=60,
     )
     assert r.returncode == 0, r.stderr
-    return r.stdout.splitlines()
-
-
-def test_zsh_script_sourced_completes_the_statuses() -> None:
-    out = _zsh(f"""
-source {COMPLETIONS / "_inoplan"}
-print -r -- "bound $_comps[inoplan]"
-words=(inoplan schedule --response "")
-CURRENT=4
-_inoplan_completion
-""")
-    assert out == ["bound _inoplan_completion", """offer *: :(("pending" "none" "cr" "cri"))"""]
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", r.stdout)
 
 
 def test_zsh_script_from_fpath_completes_on_the_first_tab() -> None:
-    out = _zsh("""
-print -r -- "bound $_comps[inoplan]"
-words=(inoplan schedule --response "")
-CURRENT=4
-_inoplan
-print -r -- "bound $_comps[inoplan]"
-""")
-    assert out == [
-        "bound _inoplan",  # compinit found the file by its #compdef line
-        """offer *: :(("pending" "none" "cr" "cri"))""",  # answered the first Tab
-        "bound _inoplan_completion",  # later Tabs go straight to the function
-    ]
+    screen = zsh_tab("inoplan schedule --response ", fpath=COMPLETIONS)
+    assert re.search(r"^cr +cri +none +pending", screen, re.M), screen
+
+
+def test_zsh_script_sourced_completes_the_statuses(tmp_path: Path) -> None:
+    screen = zsh_tab(
+        "inoplan schedule --mrd ",
+        fpath=tmp_path,  # nothing to autoload: only the sourced script
+        setup=f"source {COMPLETIONS / '_inoplan'}",
+    )
+    assert re.search(r"^negative +positive +unknown", screen, re.M), screen
+
+
+def test_zsh_completes_option_names_with_their_help(tmp_path: Path) -> None:
+    screen = zsh_tab("inoplan schedule --first", fpath=COMPLETIONS)
+    assert re.search(r"^--first-cycle-days +-- Length of cycle 1", screen, re.M), screen
 
 
 def _fish(script: str, cwd: Path | None = None) -> list[str]:
@@ -333,3 +338,71 @@ def test_powershell_script_parses() -> None:
         check=False,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+# --- `inoplan --install-completion`, as Typer users know it -----------------------------
+
+
+def _install(shell: str, home: Path) -> dict[str, str]:
+    """Run ``inoplan --install-completion`` from inside ``shell`` with ``home`` as $HOME."""
+    exe = _shell(shell)
+    env = _env(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    flags = {"bash": ["--norc", "--noprofile"], "zsh": ["-f"], "fish": ["--no-config"]}[shell]
+    # `; true` keeps the shell as the parent process, which is how Typer detects it.
+    r = subprocess.run(
+        [exe, *flags, "-c", "inoplan --install-completion; true"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=home,
+    )
+    assert r.returncode == 0, r.stderr
+    assert f"{shell} completion installed in {home}" in r.stdout
+    return env
+
+
+def test_install_completion_for_bash_works_in_a_new_shell(tmp_path: Path) -> None:
+    env = _install("bash", tmp_path)
+    script = """
+COMP_WORDS=(inoplan schedule --response "")
+COMP_CWORD=3
+_inoplan_completion inoplan
+printf '%s\\n' "${COMPREPLY[@]}"
+"""
+    # An interactive bash reads ~/.bashrc, where the installation added its line.
+    r = subprocess.run(
+        ["bash", "--noprofile", "-i", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert r.stdout.splitlines() == STATUSES, r.stderr
+
+
+def test_install_completion_for_zsh_registers_with_compinit(tmp_path: Path) -> None:
+    env = _install("zsh", tmp_path)
+    r = subprocess.run(
+        ["zsh", "-i", "-c", "print -r -- $_comps[inoplan]"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert r.stdout.strip() == "_inoplan", r.stderr
+
+
+def test_install_completion_for_fish_works_in_a_new_shell(tmp_path: Path) -> None:
+    env = _install("fish", tmp_path)
+    r = subprocess.run(
+        ["fish", "-c", 'complete -C "inoplan schedule --response "'],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert sorted(r.stdout.splitlines()) == sorted(STATUSES), r.stderr
