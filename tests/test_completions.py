@@ -248,6 +248,38 @@ printf 'reply:%s\\n' "${{COMPREPLY[@]}}"
     assert [x.removeprefix("reply:") for x in lines[1:]] == STATUSES
 
 
+BASH_COMPLETION = Path("/usr/share/bash-completion/bash_completion")
+
+
+def test_bash_completion_package_loads_the_script_from_the_per_user_folder(
+    tmp_path: Path,
+) -> None:
+    # The README's per-user bash installation: bash-completion finds the file by the
+    # command's name the first time inoplan is completed.
+    bash = _shell("bash")
+    if not BASH_COMPLETION.is_file():
+        pytest.skip("bash-completion is not installed here (apt-get install bash-completion)")
+    folder = tmp_path / ".local/share/bash-completion/completions"
+    folder.mkdir(parents=True)
+    shutil.copy(COMPLETIONS / "inoplan.bash", folder / "inoplan")
+    script = f"""
+source {BASH_COMPLETION}
+_completion_loader inoplan
+COMP_WORDS=(inoplan schedule --first-cycle-days "")
+COMP_CWORD=3
+_inoplan_completion inoplan
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    r = subprocess.run(
+        [bash, "--norc", "--noprofile", "-c", script],
+        env={k: v for k, v in _env(HOME=str(tmp_path)).items() if not k.startswith("XDG_")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.stdout.splitlines() == ["21", "28"], r.stderr
+
+
 # zsh is driven through a pseudo-terminal (zsh/zpty), as a user at a prompt: type the
 # line, press Tab (bound to list-choices), clear the line, print a marker. zsh reads
 # keys in order, so the marker comes after the completion list.
