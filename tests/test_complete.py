@@ -46,6 +46,7 @@ def test_every_offered_zone_starts_with_the_prefix_and_loads(zone: str, cut: int
 def test_countries_complete_as_codes_with_names() -> None:
     assert ("FR", "France") in complete_country("F")
     assert ("US", "United States") in complete_country("U")
+    assert ("BA", "Bosnia and Herzegovina") in complete_country("B")
     assert [code for code, _ in complete_country("DE")] == ["DE"]
 
 

@@ -46,8 +46,11 @@ def complete_timezone(incomplete: str) -> list[str]:
 
 
 def _spaced(class_name: str) -> str:
-    """``UnitedStates`` -> ``United States``: a readable name from a class name."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name)
+    """``BosniaAndHerzegovina`` -> ``Bosnia and Herzegovina``: a name from a class name."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name).split(" ")
+    return " ".join(
+        w.lower() if i and w in {"And", "Of", "The"} else w for i, w in enumerate(words)
+    )
 
 
 def complete_country(incomplete: str) -> list[tuple[str, str]]:
