@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer._click.shell_completion import CompletionItem
 from typer._completion_classes import FishComplete, PowerShellComplete, ZshComplete
+from typer.testing import CliRunner
 
 from inoplan import completions_gen
 from inoplan.cli import app
@@ -438,3 +439,40 @@ def test_install_completion_for_fish_works_in_a_new_shell(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     assert sorted(r.stdout.splitlines()) == sorted(STATUSES), r.stderr
+
+
+# --- every value a user types: the guard for options added later ----------------------
+
+
+def _value_positions() -> list[tuple[str, str]]:
+    """(command, what precedes the value) for every option and argument taking a value."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    out = []
+    for name, cmd in getattr(root, "commands", {}).items():
+        for param in cmd.params:
+            if getattr(param, "is_flag", False) or param.name in {"help"}:
+                continue
+            opts = list(getattr(param, "opts", []))
+            out.append((name, opts[0] if param.param_type_name == "option" else ""))
+    return out
+
+
+@pytest.mark.parametrize(("command", "option"), _value_positions())
+def test_no_value_completes_to_the_bare_typed_word(command: str, option: str) -> None:
+    # Answering with the typed word itself (what a typer.FileText parameter does)
+    # makes bash accept it and add a space, so file names could never complete.
+    words = ["inoplan", command, *([option] if option else []), "pla"]
+    r = CliRunner().invoke(
+        app,
+        [],
+        env={
+            "_INOPLAN_COMPLETE": "complete_bash",
+            "COMP_WORDS": " ".join(words),
+            "COMP_CWORD": str(len(words) - 1),
+        },
+        prog_name="inoplan",
+    )
+    assert r.exit_code == 0, r.output
+    assert "pla" not in r.stdout.split(), f"{command} {option}"
