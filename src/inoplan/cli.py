@@ -82,7 +82,7 @@ class InoplanGroup(TyperGroup):
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None
     ) -> None:
         # Runs on every invocation; only a Tab press (the completion variable set)
-        # goes further, set up to answer without importing Rich or pydantic.
+        # goes further, set up to answer without Rich or pydantic value checks.
         if complete_var is None:
             complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
         if os.environ.get(complete_var):
