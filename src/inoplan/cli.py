@@ -78,6 +78,19 @@ class InoplanGroup(TyperGroup):
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # Runs on every invocation; only a Tab press (the completion variable set)
+        # goes further, set up to answer without Rich or pydantic value checks.
+        if complete_var is None:
+            complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(complete_var):
+            from inoplan.complete import prepare_completion
+
+            prepare_completion()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 app = typer.Typer(
     cls=InoplanGroup,
