@@ -8,22 +8,40 @@ from collections.abc import Iterable
 
 from inoplan.plan import Plan
 
-COLUMNS = ("patient_id", "cycle", "day", "date", "weekday", "mg_per_m2", "dose_mg", "bsa_m2")
+COLUMNS = (
+    "patient_id",
+    "cycle",
+    "day",
+    "date",
+    "weekday",
+    "mg_per_m2",
+    "dose_mg",
+    "bsa_m2",
+    "status",
+    "planned_date",
+    "sequence",
+    "notes",
+)
 
 
 def rows(plan: Plan) -> Iterable[list[str]]:
-    """One list of cell texts per dose, in :data:`COLUMNS` order."""
+    """One list of cell texts per dose, in :data:`COLUMNS` order (omitted doses too)."""
     pid = plan.request.patient_id or ""
-    for d in plan.doses:
+    for d in sorted((*plan.doses, *plan.omitted), key=lambda d: (d.date, d.cycle, d.day)):
+        omitted = d.status == "omitted"
         yield [
             pid,
             str(d.cycle),
             str(d.day),
             d.date.isoformat(),
             d.date.strftime("%a"),
-            f"{d.mg_per_m2}",
-            f"{d.mg}",
+            "" if omitted else f"{d.mg_per_m2}",
+            "" if omitted else f"{d.mg}",
             f"{plan.bsa.m2}",
+            d.status,
+            "" if d.planned_date is None else d.planned_date.isoformat(),
+            str(d.sequence),
+            "; ".join(d.notes),
         ]
 
 
