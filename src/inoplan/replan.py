@@ -47,6 +47,7 @@ from inoplan.events import (
     Interruption,
     ReducedDoses,
     TwoDoseDays,
+    describe,
     event_to_record,
 )
 from inoplan.plan import (
@@ -225,7 +226,7 @@ class _Builder:
                     f"these total {_fmt(total)}",
                 )
             value = split[day]
-            how = f"split {self.idx.reduced.source}"
+            how = "split " + "/".join(_fmt(v) for _, v in self.idx.reduced.mg_per_m2)
         return value, f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
 
     def _make(
@@ -324,9 +325,7 @@ class _Builder:
             nxt = self._next_assessment()
             if nxt is not None:
                 start = nxt.date
-                day1_notes.append(
-                    f"cycle {n} waits for the response assessment on {_d(nxt.date)} ({nxt.source})"
-                )
+                day1_notes.append(f"cycle {n} waits for the response assessment on {_d(nxt.date)}")
                 self._apply_status_until(start)
         ref = DoseRef(n, 1)
         interrupt = self.idx.interrupt.get(ref)
@@ -451,7 +450,7 @@ class _Builder:
                     f"{_d(hi)})"
                 )
             else:
-                by = self.blocked_by.source if self.blocked_by else "interruption"
+                by = describe(self.blocked_by) if self.blocked_by else "interruption"
                 omit = (
                     f"omitted: due inside the interruption ({by}), which ends after its "
                     f"window ({_d(lo)} to {_d(hi)})"
@@ -551,6 +550,13 @@ class _Builder:
             if base_next is not None and nominal != base_next:
                 reason = f"follows cycle {n}, which moved"
             n += 1
+        if len(self.cycles) > self.limit.cycles:
+            n = len(self.cycles)
+            self.warnings.append(
+                f"cycle {n} started before the change that lowered the cycle limit to "
+                f"{self.limit.cycles} ({self.limit.reason}); whether to finish cycle {n} is the "
+                "clinician's decision (record --discontinue to stop)"
+            )
         self._check_unused()
         return self._assemble()
 
@@ -599,12 +605,13 @@ class _Builder:
                 )
         if self.idx.two_days is not None and not any(m.level >= 2 for m in self.mods):
             self.notes.append(
-                f"{self.idx.two_days.source} is recorded but not used: no second interruption "
+                f"{describe(self.idx.two_days)} is recorded but not used: no second interruption "
                 "of >= 14 days"
             )
         if self.idx.reduced is not None and not self.mods:
             self.notes.append(
-                f"{self.idx.reduced.source} is recorded but not used: no interruption of >= 14 days"
+                f"{describe(self.idx.reduced)} is recorded but not used: no interruption of "
+                ">= 14 days"
             )
 
     def _assemble(self) -> Plan:
