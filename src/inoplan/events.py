@@ -265,7 +265,7 @@ def event_from_record(record: Record, source: str, revision: int = 1) -> Event:
     required, optional = KIND_KEYS[kind]
     for key in required:
         if not (record.get(key) or "").strip():
-            raise InputError(f(key), f"required for a {kind!r} event")
+            raise InputError(f(key), f"the {key} is required for a {kind!r} event")
     for key in RECORD_KEYS:
         if key in ("event", "revision") or key in required or key in optional:
             continue
