@@ -133,6 +133,7 @@ def test_interruption_start_from_a_file(tmp_path: Path) -> None:
         ("e.json", "[1]", "e.json event 1: expected an object"),
         ("e.json", "[{", "is not JSON"),
         ("e.json", '[{"event": "given", "dose": "C1D8", "date": [1]}]', "e.json event 1: date"),
+        ("e.csv", "event,dose,date,revision\ngiven,C1D8,2026-12-10,7\n", "row 2: revision: set by"),
     ],
 )
 def test_bad_files(tmp_path: Path, name: str, text: str, words: str) -> None:

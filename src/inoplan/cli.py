@@ -378,11 +378,11 @@ def replan(
 
     Examples:
 
-      inoplan replan plan.json --given C1D1=2026-12-01 --interrupt C1D8=9:grade 3 rash
+      inoplan replan plan.json --given C1D1=2026-12-01 --interrupt "C1D8=9:grade 3 rash"
 
       inoplan replan plan.json --assessment 2026-12-20=cr:negative --format json -o plan2.json
 
-      inoplan replan plan.json --discontinue 2026-12-12=hepatic VOD
+      inoplan replan plan.json --discontinue "2026-12-12=hepatic VOD"
 
       inoplan replan plan.json --events events.csv --format csv
     """

@@ -531,6 +531,11 @@ def read_events_file(path: str, revision: int, field: str = "--events") -> list[
         records = records_from_json(data, name)
     else:
         records = records_from_csv(text, name)
+    for source, record in records:
+        if (record.get("revision") or "").strip():
+            raise InputError(
+                f"{source}: revision", "set by inoplan when it saves a plan; leave it out"
+            )
     return [event_from_record(r, s, revision) for s, r in records]
 
 
