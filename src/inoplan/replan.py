@@ -548,7 +548,7 @@ class _Builder:
             base_next = self.base_dates.get((n + 1, 1))
             reason = None
             if base_next is not None and nominal != base_next:
-                reason = f"follows cycle {n}, which moved"
+                reason = f"cycle {n + 1} follows cycle {n}, which moved (day 1 on {_d(start)})"
             n += 1
         if len(self.cycles) > self.limit.cycles:
             n = len(self.cycles)
