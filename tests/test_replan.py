@@ -206,6 +206,21 @@ def test_second_long_interruption_asks_which_two_days(tmp_path: Path) -> None:
     assert any("2 doses per cycle" in n for n in data["notes"])  # type: ignore[union-attr]
 
 
+def test_two_doses_without_day_one_refuse_a_day_one(tmp_path: Path) -> None:
+    # Days 8 and 15 kept from cycle 3 (start 2027-01-21): C3D8 01-28, C3D15 02-04,
+    # both 0.375 mg/m2 -> 0.68 mg; there is no C3D1 to record.
+    plan = save_plan(tmp_path)
+    events = ["--interrupt", "C1D8=16", "--interrupt", "C2D8=14", "--two-dose-days", "15,8"]
+    d = doses(replan_json(plan, *events))
+    assert [(k, v["date"], v["mg"]) for k, v in d.items() if k.startswith("C3")] == [
+        ("C3D8", "2027-01-28", 0.68),
+        ("C3D15", "2027-02-04", 0.68),
+    ]
+    assert "days 8 and 15, the clinician's choice" in " ".join(d["C3D8"]["notes"])
+    r = run("replan", str(plan), *events, "--given", "C3D1=2027-01-21")
+    assert r.exit_code == 2 and "C3D1 is not given in this plan" in r.stderr
+
+
 def test_third_long_interruption_discontinues(tmp_path: Path) -> None:
     # CR plan (6 cycles, 0.5 mg/m2 on day 1 from cycle 2). Long interruptions before
     # C1D8, C2D8 and C3D8: 25% less from cycle 2, 2 doses (1, 8) from cycle 3, and
@@ -257,6 +272,7 @@ def test_response_change_after_cycle_one_switches_regimen_and_limit(tmp_path: Pa
     ]
     assert data["last_dose"] == "2027-04-27"
     assert data["cumulative_mg_per_m2"] == 9.3
+    assert any(n.startswith("response on 2026-12-20: cr, MRD negative") for n in data["notes"])
 
 
 def test_pending_plan_waits_for_the_assessment(tmp_path: Path) -> None:
@@ -370,6 +386,7 @@ def test_held_dose_is_omitted_with_its_reason(tmp_path: Path) -> None:
         (["--held", "C1D1=fever"], "day 1 starts the cycle"),
         (["--interrupt", "C1D8=9", "--given", "C1D8=2026-12-08"], "omitted"),
         (["--assessment", "2026-11-20=cr"], "before the plan starts"),
+        (["--interrupt", "C1D1=3"], "no treatment to interrupt yet"),
         (["--given", "C1D8=8 Dec"], "not a date"),
         (["--interrupt", "C1D8=0"], "whole number 1-365"),
         ([], "no event given"),

@@ -189,6 +189,9 @@ class _Builder:
                     self.mrd = ev.mrd
             else:
                 self.hsct = ev.hsct
+            self.notes.append(
+                f"{describe(ev)}: applies to the cycles starting on or after that date"
+            )
             self.status_pos += 1
 
     def _next_assessment(self) -> Assessment | None:
@@ -227,7 +230,11 @@ class _Builder:
                 )
             value = split[day]
             how = "split " + "/".join(_fmt(v) for _, v in self.idx.reduced.mg_per_m2)
-        return value, f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
+        note = f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
+        if mod.level == 2 and self.idx.two_days is not None:
+            kept = " and ".join(str(d) for d in self.idx.two_days.days)
+            note += f"; 2 doses per cycle (days {kept}, the clinician's choice)"
+        return value, note
 
     def _make(
         self,
@@ -264,7 +271,13 @@ class _Builder:
         """Check an interruption; return (start, resume date, notes) and record its effects."""
         prev = self._prev()
         start = ev.start or due
-        if prev is not None and start <= prev.date:
+        if prev is None:
+            raise InputError(
+                ev.source,
+                f"{ref.label} is the first dose: there is no treatment to interrupt yet; "
+                "plan again with a later --start",
+            )
+        if start <= prev.date:
             raise InputError(
                 ev.source,
                 f"starts {_d(start)}, not after the previous dose {prev.label} ({_d(prev.date)})",
@@ -330,6 +343,10 @@ class _Builder:
         ref = DoseRef(n, 1)
         interrupt = self.idx.interrupt.get(ref)
         given = self.idx.given.get(ref)
+        pre = self._level(n)
+        two = self.idx.two_days
+        if pre is not None and pre.level == 2 and two is not None and 1 not in two.days:
+            interrupt = given = None  # no day 1 dose in this cycle: reported as unused
         disc = self.idx.discontinue
         if interrupt is not None and not (disc is not None and start >= disc.date):
             _, resume, notes = self._interruption(interrupt, start, ref)
