@@ -184,3 +184,37 @@ def check_plan(request: PlanRequest, events: list[Event], plan: Plan) -> None:
     # The saved plan stands for itself: re-read and rebuilt, it is the same text.
     text = export_json.render(plan)
     assert export_json.render(plan_from_data(json.loads(text))) == text
+
+
+@st.composite
+def any_option(draw: st.DrawFn, start: date) -> tuple[str, str]:
+    label = f"C{draw(st.integers(1, 7))}D{draw(st.sampled_from([1, 8, 15]))}"
+    day = (start + timedelta(days=draw(st.integers(-5, 260)))).isoformat()
+    kind = draw(
+        st.sampled_from(
+            ["--given", "--held", "--interrupt", "--assessment", "--hsct-decision", "--discontinue"]
+        )
+    )
+    value = {
+        "--given": f"{label}={day}",
+        "--held": f"{label}=fever",
+        "--interrupt": f"{label}={draw(st.integers(1, 40))}",
+        "--assessment": f"{day}={draw(st.sampled_from(['none', 'cr', 'cri']))}",
+        "--hsct-decision": f"{day}={draw(st.sampled_from(['yes', 'no']))}",
+        "--discontinue": f"{day}=VOD",
+    }[kind]
+    return kind, value
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_arbitrary_events_are_refused_cleanly_or_keep_the_rules(data: st.DataObject) -> None:
+    request = data.draw(requests())
+    options = data.draw(st.lists(any_option(request.start), max_size=6))
+    try:
+        events = events_from_options([(k, [v]) for k, v in options], 1)
+        plan = replan_history(request, events)
+    except InputError as e:
+        assert e.message and "\n" not in e.message
+        return
+    check_plan(request, events, plan)

@@ -655,6 +655,13 @@ class _Builder:
             disc = self.idx.discontinue
             if disc is not None and _is_liver(disc.reason):
                 self.notes.insert(1, f"Label: {rules.VOD_RULE}")
+        elif self.idx.discontinue is not None:
+            disc = self.idx.discontinue
+            self.notes.insert(
+                0,
+                f"permanently discontinued on {_d(disc.date)} ({disc.reason}), after the last "
+                "planned dose",
+            )
         if self.request.cycles is not None and self.request.cycles > limit.cycles:
             self.notes.append(
                 f"{self.request.cycles} cycles were requested (--cycles); the limit is now "
