@@ -401,6 +401,7 @@ class _Builder:
                     )
                 start = given.date
                 self._apply_status_until(start)
+                self.limit = cycle_limit(self.response, self.hsct, self.mrd)
         regimen = regimen_for(n, self.response)
         self._check_reescalation(n, regimen, mod)
         length = self.request.first_cycle_days if n == 1 else regimen.length_days
