@@ -299,6 +299,143 @@ def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
             write_output(output, console.export_text(), force)
 
 
+@app.command()
+def replan(
+    plan_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLAN", help="A plan saved with --format json (by schedule or replan)."
+        ),
+    ],
+    given: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--given",
+            help="A dose given on a date: C1D8=2026-12-10 (days 8 and 15 within +/- 2 days).",
+            metavar="DOSE=DATE",
+        ),
+    ] = None,
+    held: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--held",
+            help="A day 8 or 15 dose not given, with the reason: C1D15=grade 2 mucositis.",
+            metavar="DOSE=REASON",
+        ),
+    ] = None,
+    interrupt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--interrupt",
+            help="Treatment interrupted for toxicity for N days from the day DOSE was due: "
+            "C1D8=9 or C1D8=9:grade 3 rash.",
+            metavar="DOSE=DAYS[:REASON]",
+        ),
+    ] = None,
+    assessment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--assessment",
+            help="Response assessed on a date: 2026-12-20=cr or 2026-12-20=cr:negative "
+            "(none, cr, cri; MRD negative, positive, unknown).",
+            metavar="DATE=RESPONSE[:MRD]",
+        ),
+    ] = None,
+    hsct_decision: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hsct-decision",
+            help="Decided on a date whether to proceed to HSCT: 2026-12-20=yes.",
+            metavar="DATE=yes|no",
+        ),
+    ] = None,
+    discontinue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--discontinue",
+            help="Treatment stopped for good on a date: 2026-12-12=hepatic VOD.",
+            metavar="DATE=REASON",
+        ),
+    ] = None,
+    two_dose_days: Annotated[
+        str | None,
+        typer.Option(
+            "--two-dose-days",
+            help="The 2 days kept at 2 doses per cycle (the clinician's choice): 1,8.",
+            metavar="D,D",
+        ),
+    ] = None,
+    reduced_doses: Annotated[
+        str | None,
+        typer.Option(
+            "--reduced-doses",
+            help="Split of a 25% reduction, mg/m2 on days 1/8/15 (default: each dose x 0.75).",
+            metavar="A/B/C",
+        ),
+    ] = None,
+    events_file: Annotated[
+        str | None,
+        typer.Option("--events", help="More events from a CSV or JSON file.", metavar="FILE"),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """Record what happened and re-plan the rest of a saved course.
+
+    The plan is rebuilt from the inputs it records, with its earlier events
+    and these new ones; every changed dose says why. Save the result with
+    --format json to record further events later.
+
+    Examples:
+
+      inoplan replan plan.json --given C1D1=2026-12-01 --interrupt "C1D8=9:grade 3 rash"
+
+      inoplan replan plan.json --assessment 2026-12-20=cr:negative --format json -o plan2.json
+
+      inoplan replan plan.json --discontinue "2026-12-12=hepatic VOD"
+
+      inoplan replan plan.json --events events.csv --format csv
+    """
+    from inoplan.errors import InputError
+    from inoplan.events import events_from_options, read_events_file
+    from inoplan.output import check_target
+    from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
+    from inoplan.replan import replan_history
+
+    check_target(output, force)
+    data = read_plan_json(plan_file)
+    request = request_from_plan(data)
+    recorded = events_from_plan(data)
+    revision = revision_of(data) + 1
+    single = [[v] if v is not None else [] for v in (two_dose_days, reduced_doses)]
+    new = events_from_options(
+        [
+            ("--given", given or []),
+            ("--held", held or []),
+            ("--interrupt", interrupt or []),
+            ("--assessment", assessment or []),
+            ("--hsct-decision", hsct_decision or []),
+            ("--discontinue", discontinue or []),
+            ("--two-dose-days", single[0]),
+            ("--reduced-doses", single[1]),
+        ],
+        revision,
+    )
+    if events_file is not None:
+        new.extend(read_events_file(events_file, revision))
+    if not new:
+        raise InputError(
+            "replan",
+            "no event given; record one with --given, --held, --interrupt, --assessment, "
+            "--hsct-decision, --discontinue or --events",
+        )
+    plan = replan_history(request, [*recorded, *new])
+    _emit_plan(plan, fmt, output, force)
+
+
 @app.command("bsa")
 def bsa_command(
     height: HeightOpt = None,

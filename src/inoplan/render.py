@@ -32,7 +32,8 @@ def _regimen_lines(plan: Plan) -> list[str]:
     groups: list[tuple[int, int, str]] = []
     for c in plan.cycles:
         per_day = "/".join(f"{d.mg_per_m2}" for d in c.doses)
-        desc = f"{per_day} mg/m2 on days 1/8/15 ({c.total_mg_per_m2} mg/m2), {c.length_days} days"
+        days = "/".join(str(d.day) for d in c.doses)
+        desc = f"{per_day} mg/m2 on days {days} ({c.total_mg_per_m2} mg/m2), {c.length_days} days"
         if groups and groups[-1][2] == desc and groups[-1][1] == c.number - 1:
             groups[-1] = (groups[-1][0], c.number, desc)
         else:
@@ -52,6 +53,8 @@ def summary(plan: Plan) -> Table:
     t.add_column()
     if req.patient_id:
         t.add_row("Patient id", req.patient_id)
+    if plan.revision:
+        t.add_row("Re-planned", f"revision {plan.revision}, {len(plan.events)} events recorded")
     if bsa.height_cm is not None:
         t.add_row("Height / weight", f"{bsa.height_cm.normalize():f} cm / {bsa.weight_kg} kg")
     t.add_row("BSA", f"{bsa.m2} m2 ({bsa.working})")
@@ -134,7 +137,21 @@ def dose_table(plan: Plan) -> Table:
     t.add_column("mg", justify="right")
     t.add_column("Before / around the dose")
     short = ", ".join(REMINDER_SHORT[r.key] for r in rules.DOSE_REMINDERS)
-    for d in plan.doses:
+    rows = sorted((*plan.doses, *plan.omitted), key=lambda d: (d.date, d.cycle, d.day))
+    for d in rows:
+        if d.status == "omitted":
+            t.add_row(
+                Text(d.date.isoformat(), style="strike"),
+                d.date.strftime("%a"),
+                d.label,
+                "-",
+                "-",
+                "NOT GIVEN: " + "; ".join(d.notes),
+            )
+            continue
+        first = "given" if d.status == "given" else short
+        if d.planned_date is not None:
+            first += f"; planned {d.planned_date.isoformat()}"
         extra = "" if not d.notes else "; " + "; ".join(d.notes)
         t.add_row(
             d.date.isoformat(),
@@ -142,7 +159,7 @@ def dose_table(plan: Plan) -> Table:
             d.label,
             f"{d.mg_per_m2}",
             f"{d.mg}",
-            short + extra,
+            first + extra,
         )
     return t
 

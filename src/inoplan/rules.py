@@ -184,3 +184,87 @@ BSA_CAP_WARNING: Final = (
     "BSA capped: ASCO guidance (Griggs et al., J Clin Oncol 2012;30:1553, update 2021) "
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
+
+# --- Re-planning: interruptions and dose modifications (spec sections 3, 4, 6) -------
+
+
+@dataclass(frozen=True)
+class InterruptionRule:
+    """One row of the interruption table: what an interruption of ``min_days`` or more does."""
+
+    min_days: int
+    action: Literal["delay", "omit_next", "modify_next_cycle", "consider_discontinuation"]
+    text: str
+    evidence: Evidence
+    #: What the rule does, in a few words, for the note next to the dose.
+    short: str = ""
+
+
+#: Interruption for toxicity, by its length [?: the label's table, exact words not seen].
+#: Rows are cumulative: a 16-day interruption omits the next dose within the cycle
+#: *and* modifies the next cycle. ``> 28`` days is ``>= 29`` whole days.
+INTERRUPTION_TABLE: Final = (
+    InterruptionRule(
+        1,
+        "delay",
+        "< 7 days: delay the next dose, keeping at least 6 days between doses",
+        "?",
+        "delay the next dose",
+    ),
+    InterruptionRule(
+        7,
+        "omit_next",
+        ">= 7 days: omit the next dose within the cycle",
+        "?",
+        "omit the next dose within the cycle",
+    ),
+    InterruptionRule(
+        14,
+        "modify_next_cycle",
+        ">= 14 days: once recovered, reduce the total dose of the next cycle by 25%; if further "
+        "modification is needed, 2 doses per cycle from then on; if that is not tolerated, "
+        "discontinue permanently",
+        "?",
+        "modify the next cycle (25% less, then 2 doses per cycle, then discontinue)",
+    ),
+    InterruptionRule(
+        29,
+        "consider_discontinuation",
+        "> 28 days: consider permanent discontinuation",
+        "?",
+        "consider permanent discontinuation",
+    ),
+)
+#: The longest interruption inoplan accepts as input (a year); beyond that, re-plan afresh.
+MAX_INTERRUPTION_DAYS: Final = 365
+
+
+def interruption_rules(days: int) -> tuple[InterruptionRule, ...]:
+    """The rows of :data:`INTERRUPTION_TABLE` that an interruption of ``days`` triggers."""
+    hits = tuple(r for r in INTERRUPTION_TABLE if days >= r.min_days)
+    # "omit the next dose" replaces "delay it"; only the longest of the two applies.
+    if any(r.action == "omit_next" for r in hits):
+        hits = tuple(r for r in hits if r.action != "delay")
+    return hits
+
+
+#: The total dose of the next cycle after an interruption of >= 14 days: x 0.75 [?].
+REDUCED_TOTAL_FRACTION: Final = Decimal("0.75")
+#: [inoplan] The label does not say how the 25% is split: by default every dose of
+#: the cycle x 0.75 (1.8 -> 1.35 mg/m2; 1.5 -> 1.125 mg/m2). ``--reduced-doses``
+#: sets another split, checked to total exactly 75% of the cycle's regimen.
+DEFAULT_REDUCTION_SPLIT: Final = "each"
+#: Doses per cycle at the second modification level [?]; which days is the clinician's choice.
+TWO_DOSES_PER_CYCLE: Final = 2
+
+#: Modification levels, in the order repeated >= 14-day interruptions reach them.
+MODIFICATION_LEVELS: Final = ("full", "reduced", "two_doses", "discontinue")
+
+#: "VOD/SOS or other severe liver toxicity: permanently discontinue" [L].
+VOD_RULE: Final = "VOD/SOS or other severe liver toxicity: permanently discontinue"
+#: Hematologic rule for a late day 1 (US) [L].
+LATE_CYCLE_DAYS: Final = 28
+LATE_CYCLE_NOTE: Final = (
+    "US label: discontinue if low ANC or platelets persist more than 28 days and are "
+    "suspected to be drug-related"
+)
