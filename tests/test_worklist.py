@@ -289,3 +289,18 @@ def test_bad_patients_csv(tmp_path: Path, content: str, words: str) -> None:
 def test_folder_without_plans_is_refused(tmp_path: Path) -> None:
     r = run("worklist", str(tmp_path), "--date", "2026-12-01")
     assert r.exit_code == 2 and "holds no saved plans" in r.stderr
+
+
+def test_patients_csv_with_bom_and_planned_times(tmp_path: Path) -> None:
+    patients = tmp_path / "patients.csv"
+    # P9: 1.82 m2, C1D8 on 2026-12-08, 0.91 mg; P8: 160 cm / 60 kg -> sqrt(9600 / 3600) =
+    # 1.633 -> 1.63 m2, C1D1 on 2026-12-08, 0.8 x 1.63 = 1.304 -> 1.30 mg
+    patients.write_bytes(
+        b"\xef\xbb\xbfpatient_id,start,height,weight,response,time\r\n"
+        b"P9,2026-12-01,170,70,cr,14:00\r\nP8,2026-12-08,160,60,none,09:15\r\n"
+    )
+    data = worklist_json(str(patients), "--date", "2026-12-08")
+    assert [(i["time"], i["patient_id"], i["dose_mg"]) for i in data["infusions"]] == [
+        ("09:15", "P8", 1.3),
+        ("14:00", "P9", 0.91),
+    ]

@@ -48,7 +48,7 @@ def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     )
     t.add_row("Deliverable volume", deliverable)
     t.add_row("Concentration", f"{v.mg_per_ml} mg/mL after reconstitution")
-    draws = " + ".join(f"{d}" for d in ws.draws_ml)
+    draws = " + ".join(f"{d:.2f}" for d in ws.draws_ml)
     t.add_row(
         "Withdraw",
         f"{ws.withdraw_ml} mL ({ws.dose_mg} / {v.mg_per_ml})"
