@@ -230,7 +230,7 @@ def test_table_lists_patients_and_totals(clinic: Path) -> None:
 
 def test_a_day_inside_the_plans_without_infusions_is_empty(clinic: Path) -> None:
     r = run("worklist", str(clinic), "--date", "2026-12-09")
-    assert r.exit_code == 0 and "No infusions due" in r.stdout
+    assert r.exit_code == 0 and "no infusions due" in r.stdout
 
 
 def test_same_patient_twice_on_a_day_is_flagged(clinic: Path) -> None:

@@ -145,9 +145,12 @@ def worklist_view(wl: Worklist) -> Group:
             f"{i.sheet.waste_mg}",
         ]
         t.add_row(*row)
-    parts: list[object] = [t]
     if not wl.infusions:
-        parts.append(Text("No infusions due in this period."))
+        return Group(
+            Text(f"Worklist {span} ({wl.vial.label}): no infusions due in this period."),
+            Text(NOTICE, style="italic"),
+        )
+    parts: list[object] = [t]
     if rounding and wl.infusions:
         parts.append(Text("Rounding (ordered -> prepared):", style="bold"))
         parts.append(reasons)
