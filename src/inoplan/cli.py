@@ -468,3 +468,236 @@ def bsa_command(
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+
+
+# --- pharmacy: compounding worksheet and worklist ----------------------------------------
+
+
+class Market(str, Enum):
+    US = "us"
+    EU = "eu"
+
+
+assert tuple(m.value for m in Market) == rules.MARKETS
+
+MarketOpt = Annotated[
+    Market,
+    typer.Option(
+        "--market",
+        help="Which vial: us (0.9 mg, 3.6 mL deliverable) or eu (1 mg).",
+        case_sensitive=False,
+    ),
+]
+
+
+def _emit_text(view: Any, output: str, force: bool) -> None:
+    from inoplan.output import write_output
+    from inoplan.render import text_console
+    from inoplan.render_pharmacy import print_view
+
+    if output == "-":
+        print_view(view, text_console())
+    else:
+        console = text_console(record=True)
+        print_view(view, console)
+        write_output(output, console.export_text(), force)
+
+
+@app.command()
+def prep(
+    plan_file: Annotated[
+        str | None,
+        typer.Argument(
+            help="A saved JSON plan (from schedule --format json); give --cycle and --day.",
+            metavar="[PLAN]",
+            show_default=False,
+        ),
+    ] = None,
+    dose_mg: Annotated[
+        str | None, typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).")
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.")
+    ] = None,
+    day: Annotated[str | None, typer.Option("--day", help="Day of the cycle: 1, 8 or 15.")] = None,
+    height: HeightOpt = None,
+    weight: WeightOpt = None,
+    bsa: Annotated[
+        str | None, typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.")
+    ] = None,
+    bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
+    response: Annotated[
+        ResponseChoice,
+        typer.Option(
+            "--response",
+            help="Response status when the cycle starts (decides day 1 of cycle 2+).",
+            case_sensitive=False,
+        ),
+    ] = ResponseChoice.PENDING,
+    market: MarketOpt = Market.US,
+    reconstituted_at: Annotated[
+        str | None,
+        typer.Option(
+            "--reconstituted-at",
+            help="Reconstitution clock time, HH:MM: gives the latest times to dilute and finish.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """Compounding worksheet for one dose: vials, volumes, final bag, deadlines, waste.
+
+    The dose comes from --dose-mg, from a saved plan with --cycle and --day, or
+    from height and weight (or --bsa) with --cycle, --day and --response.
+
+    Examples:
+
+      inoplan prep --dose-mg 1.46 --reconstituted-at 08:15
+
+      inoplan prep plan.json --cycle 2 --day 8 --market eu --format json
+
+      inoplan prep --height 170 --weight 70 --cycle 1 --day 1
+    """
+    from inoplan.errors import InputError
+    from inoplan.output import check_target, write_output
+    from inoplan.pharmacy import parse_clock, parse_dose_mg, vial_for, worksheet
+    from inoplan.prep_input import dose_from_body, dose_from_plan
+
+    check_target(output, force)
+    vial = vial_for(str(market.value))
+    at = None if reconstituted_at is None else parse_clock(reconstituted_at)
+    body = any(v is not None for v in (height, weight, bsa))
+    given = [
+        name
+        for name, present in (
+            ("--dose-mg", dose_mg is not None),
+            ("PLAN", plan_file is not None),
+            ("--height/--weight/--bsa", body),
+        )
+        if present
+    ]
+    if len(given) != 1:
+        raise InputError(
+            given[1] if len(given) > 1 else "--dose-mg",
+            "give exactly one of --dose-mg, a PLAN file with --cycle/--day, or "
+            "--height and --weight (or --bsa) with --cycle/--day"
+            + (f" (got {' and '.join(given)})" if given else ""),
+        )
+    if dose_mg is not None:
+        for name, value in (("--cycle", cycle), ("--day", day)):
+            if value is not None:
+                raise InputError(name, "not used with --dose-mg")
+        dose = parse_dose_mg(dose_mg)
+        context: dict[str, Any] = {"source": "dose_mg"}
+        heading = f"Compounding worksheet: {dose} mg"
+    elif plan_file:
+        dose, context, heading = dose_from_plan(plan_file, cycle, day)
+    else:
+        dose, context, heading = dose_from_body(
+            {
+                "height": height,
+                "weight": weight,
+                "bsa": bsa,
+                "bsa_formula": _str(bsa_formula) if bsa is None else None,
+            },
+            cycle,
+            day,
+            _str(response) or "pending",
+        )
+    ws = worksheet(dose, vial, at)
+    if fmt is PlanFormat.JSON:
+        from inoplan.export.pharmacy import worksheet_json
+
+        write_output(output, worksheet_json(ws, context), force)
+    elif fmt is PlanFormat.CSV:
+        from inoplan.export.pharmacy import worksheet_csv
+
+        write_output(output, worksheet_csv(ws), force)
+    else:
+        from inoplan.render_pharmacy import worksheet_view
+
+        _emit_text(worksheet_view(ws, heading), output, force)
+
+
+@app.command()
+def worklist(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of saved JSON plans, one plan, or a patients CSV.",
+            metavar="SOURCE",
+            show_default=False,
+        ),
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The day, YYYY-MM-DD (default today); first day with --to."),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day of a range, YYYY-MM-DD (inclusive).")
+    ] = None,
+    market: MarketOpt = Market.US,
+    share_vials: Annotated[
+        bool,
+        typer.Option(
+            "--share-vials",
+            help="Also count vials and waste if doses of one session (4 h) share vials.",
+        ),
+    ] = False,
+    round_within: Annotated[
+        str | None,
+        typer.Option("--round-within", help="Round doses by at most this much, e.g. 5%."),
+    ] = None,
+    round_to: Annotated[
+        str | None,
+        typer.Option("--round-to", help="Round to a step in mg (0.1) or to whole vials (vial)."),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """The pharmacy worklist: every infusion due on a day or in a range, across patients.
+
+    Each plan is rebuilt from the inputs it records, never from doses typed into
+    the file. Dose rounding and vial sharing are off unless asked for.
+
+    Examples:
+
+      inoplan worklist plans/ --date 2026-12-08
+
+      inoplan worklist patients.csv --date 2026-12-07 --to 2026-12-11 --share-vials
+
+      inoplan worklist plans/ --round-within 5% --round-to 0.1 --format csv -o today.csv
+    """
+    import datetime as dt
+
+    from inoplan.output import check_target, write_output
+    from inoplan.pharmacy import parse_percent, parse_round_to, vial_for
+    from inoplan.units import parse_date
+    from inoplan.worklist import build_worklist, load_patients
+
+    check_target(output, force)
+    vial = vial_for(str(market.value))
+    first = dt.date.today() if date is None else parse_date(date, "--date")
+    last = first if to is None else parse_date(to, "--to")
+    within = None if round_within is None else parse_percent(round_within)
+    step = None if round_to is None else parse_round_to(round_to)
+    sources = load_patients(source)
+    wl = build_worklist(sources, first, last, vial, share_vials, within, step)
+    if fmt is PlanFormat.JSON:
+        from inoplan.export.pharmacy import worklist_json
+
+        write_output(output, worklist_json(wl), force)
+    elif fmt is PlanFormat.CSV:
+        from inoplan.export.pharmacy import worklist_csv
+
+        write_output(output, worklist_csv(wl), force)
+    else:
+        from inoplan.render_pharmacy import worklist_view
+
+        _emit_text(worklist_view(wl), output, force)
