@@ -6,8 +6,9 @@ naming the option, and exit status 2 for bad input or usage (1 only where a
 command documents it, 0 otherwise). No traceback reaches a user.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: Typer reads the annotations of
+# every command at each start, and real objects save it compiling and evaluating
+# strings (about 1 ms per command).
 import os
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,9 @@ class InoplanGroup(TyperGroup):
     ) -> Any:
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
+        from inoplan import fastparams
+
+        fastparams.install(self, recurse=False)  # keeps pydantic out of start-up
         try:
             rv = super().main(
                 args=args,
@@ -77,6 +81,14 @@ class InoplanGroup(TyperGroup):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            from inoplan import fastparams
+
+            fastparams.install(command, ctx)  # only the command that runs
+        return name, command, rest
 
 
 app = typer.Typer(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from inoplan.errors import InputError
@@ -38,6 +37,8 @@ def check_target(path: str, force: bool, field: str = "--output") -> Path | None
 
 def atomic_write(target: Path, data: bytes, force: bool, field: str = "--output") -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder."""
+    import tempfile  # only when writing a file: not on the stdout path
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
