@@ -32,11 +32,61 @@ class ExitStatus:
     USAGE = 2  # bad input, or a request the rules forbid
 
 
+def _one_line(message: str) -> str:
+    """``message`` on one line, without terminal control characters."""
+    import re
+
+    line = " ".join(message.split())
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m[0]):02x}", line)
+
+
 def _fail(message: str, status: int = ExitStatus.USAGE) -> NoReturn:
-    line = " ".join(message.split())  # always exactly one line
-    sys.stderr.write(f"{PROG}: error: {line}\n")
+    sys.stderr.write(f"{PROG}: error: {_one_line(message)}\n")
     sys.stderr.flush()
     sys.exit(status)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests); nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def interrupted() -> NoReturn:
+    """End the process the way Ctrl-C does, after inoplan has cleaned up.
+
+    Dying of SIGINT (rather than exiting with a status of our own) lets a
+    calling shell script stop too, and keeps inoplan's exit statuses to 0, 1
+    and 2. Called by the entry points only: in-process callers (tests, Python
+    code) get the ``KeyboardInterrupt``.
+    """
+    import signal
+
+    sys.stderr.flush()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    sys.exit(ExitStatus.USAGE)  # pragma: no cover - where SIGINT cannot kill
+
+
+class _Escape(BaseException):
+    """Ctrl-C or a closed pipe, carried past Typer's own handlers."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(original)
+        self.original = original
+
+
+_TYPER_INTERRUPTED = 130  # what Typer returns for Ctrl-C outside a command
+
+
+def _interrupted_message() -> None:
+    # Files are written atomically: an interrupted write leaves nothing partial.
+    sys.stderr.write(f"{PROG}: interrupted; no partial file was left\n")
 
 
 class InoplanGroup(TyperGroup):
@@ -70,17 +120,39 @@ class InoplanGroup(TyperGroup):
             sys.exit(ExitStatus.USAGE)
         except ClickException as e:
             _fail(e.format_message().replace("Value error, ", ""), ExitStatus.USAGE)
-        except (typer.Abort, KeyboardInterrupt):
-            sys.stderr.write(f"{PROG}: interrupted\n")
-            sys.exit(130)
-        except BrokenPipeError:
-            # A reader such as `head` went away: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(ExitStatus.OK)
+        except _Escape as e:
+            if isinstance(e.original, BrokenPipeError):
+                # A reader such as `head` went away: stop quietly, as Unix tools do.
+                _silence_stdout()
+                sys.exit(ExitStatus.OK)
+            _interrupted_message()
+            raise KeyboardInterrupt from None
+        except typer.Abort:  # end of input at a prompt
+            _interrupted_message()
+            raise KeyboardInterrupt from None
+        except OSError as e:
+            # Standard output failed (a full disk, a closed terminal); files
+            # name their option in output.py.
+            _silence_stdout()
+            where = f" ({e.filename})" if e.filename else ""
+            _fail(f"cannot write the output{where}: {e.strerror or e}")
+        except Exception as e:
+            # A bug: one line, no traceback (locals can hold patient data).
+            _fail(f"internal error ({type(e).__name__}: {e}); please report it")
+        if rv == _TYPER_INTERRUPTED:  # Ctrl-C while Typer parsed the options
+            _interrupted_message()
+            raise KeyboardInterrupt
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
+
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns Ctrl-C into exit status 130 and a closed pipe into 1;
+        # carry both past it to main() above, which keeps to 0, 1 and 2.
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, BrokenPipeError) as e:
+            raise _Escape(e) from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
@@ -102,8 +174,11 @@ app = typer.Typer(
 
 
 def main(prog_name: str = PROG) -> None:
-    """Console-script entry point."""
-    app(prog_name=prog_name)
+    """Entry point: the app, with Ctrl-C ending the process as SIGINT does."""
+    try:
+        app(prog_name=prog_name)
+    except KeyboardInterrupt:
+        interrupted()
 
 
 def _version(value: bool) -> None:
@@ -326,7 +401,7 @@ def bsa_command(
     h = parse_height_cm(height)
     w = parse_weight_kg(weight)
     names = list(rules.BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
-    results = [compute_bsa(h, w, name) for name in names]
+    results = [compute_bsa(h, w, name, field="--height/--weight") for name in names]
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")

@@ -184,3 +184,11 @@ BSA_CAP_WARNING: Final = (
     "BSA capped: ASCO guidance (Griggs et al., J Clin Oncol 2012;30:1553, update 2021) "
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
+
+
+# --- Plausible input (reliability) [inoplan] --------------------------------------
+
+#: The years a course may start in. A start date outside them is taken for a
+#: typing error (2062 for 2026), and refused (exit status 2); near year 9999 the
+#: plan's dates could not even be computed.
+START_YEAR_RANGE: Final = (2000, 2099)
