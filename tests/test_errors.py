@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from inoplan import __version__, bsa, plan, request
+from inoplan import __version__, bsa, cli, plan, request
 from inoplan.cli import app
 from inoplan.errors import InputError
 
@@ -199,6 +199,32 @@ def test_a_bug_is_one_line_with_status_2_and_no_traceback(monkeypatch: Any) -> N
         "inoplan: error: internal error (ZeroDivisionError: division by zero); please report it\n"
     )
     assert "Traceback" not in result.output
+
+
+def test_end_of_input_inside_a_command_counts_as_an_interruption(monkeypatch: Any) -> None:
+    def eof(_request: object) -> None:
+        raise EOFError
+
+    monkeypatch.setattr(plan, "make_plan", eof)
+    with pytest.raises(KeyboardInterrupt):
+        runner.invoke(app, shlex.split(BSA))
+
+
+def test_ctrl_c_while_options_are_read_is_an_interruption_not_status_130(
+    monkeypatch: Any,
+) -> None:
+    # Typer answers Ctrl-C outside a command with status 130; inoplan keeps to 0/1/2
+    # and lets the entry point die of SIGINT instead.
+    def interrupt(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.InoplanGroup, "parse_args", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        runner.invoke(app, shlex.split(BSA))
+
+
+def test_python_callers_get_the_result_instead_of_an_exit() -> None:
+    assert app(["--version"], standalone_mode=False) == 0
 
 
 def test_control_characters_in_a_message_are_shown_escaped(tmp_path: Path) -> None:

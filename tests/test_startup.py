@@ -98,7 +98,7 @@ def test_other_runs_and_refusals_load_no_pydantic(args: list[str], tmp_path: Pat
 def test_importing_the_cli_stays_cheap() -> None:
     code = (
         "import sys, inoplan.cli\n"
-        "heavy = {'rich', 'pydantic', 'dateutil', 'inoplan.plan', 'inoplan.render', 'json'}\n"
+        "heavy = {'rich', 'pydantic', 'dateutil', 'inoplan.plan', 'inoplan.render'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -154,9 +154,9 @@ JUNK = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(value=JUNK)
-def test_fast_coercion_matches_typers_own(value: str) -> None:
+@settings(max_examples=80, deadline=None)
+@given(value=st.one_of(JUNK, st.booleans(), st.integers(-2, 3), st.binary(max_size=6)))
+def test_fast_coercion_matches_typers_own(value: object) -> None:
     for _cmd, param, ctx in _params():
         cheap = fastparams.cheap_runtime_param(param.type_descriptor)
         assert cheap is not None

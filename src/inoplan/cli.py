@@ -57,7 +57,7 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def interrupted() -> NoReturn:
+def interrupted() -> NoReturn:  # pragma: no cover - the process dies here (see test_output)
     """End the process the way Ctrl-C does, after inoplan has cleaned up.
 
     Dying of SIGINT (rather than exiting with a status of our own) lets a
@@ -70,7 +70,7 @@ def interrupted() -> NoReturn:
     sys.stderr.flush()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGINT)
-    sys.exit(ExitStatus.USAGE)  # pragma: no cover - where SIGINT cannot kill
+    sys.exit(ExitStatus.USAGE)  # where SIGINT cannot kill
 
 
 class _Escape(BaseException):
@@ -177,7 +177,7 @@ def main(prog_name: str = PROG) -> None:
     """Entry point: the app, with Ctrl-C ending the process as SIGINT does."""
     try:
         app(prog_name=prog_name)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # pragma: no cover - the process dies (see test_output)
         interrupted()
 
 

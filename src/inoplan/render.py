@@ -194,6 +194,14 @@ def text_console(record: bool = False) -> Console:
         import io
 
         return Console(
-            file=io.StringIO(), record=True, width=100, color_system=None, highlight=False
+            file=io.StringIO(),
+            record=True,
+            width=100,
+            color_system=None,
+            highlight=False,
+            markup=False,
+            emoji=False,
         )
-    return Console(highlight=False)
+    # No markup and no emoji codes: text such as a note "[held]" or ":x:" prints
+    # as written (and parsing neither is faster).
+    return Console(highlight=False, markup=False, emoji=False)
