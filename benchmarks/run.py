@@ -51,6 +51,9 @@ PLAN_ARGS = ("schedule", "--start", "2026-12-01", "--height", "170", "--weight",
 PLAN_ARGS += ("--response", "cr")
 
 
+NO_PAUSE = "from inoplan.cli import main; main()"
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -81,6 +84,13 @@ def cases() -> list[Case]:
             (*cli, *PLAN_ARGS, "--format", "json"),
             "floor: import typer",
             1.3,
+        ),
+        # For information: what pausing the garbage collector while loading
+        # (inoplan.__main__.run) is worth; the same command started without it.
+        Case(
+            "  json, collector not paused",
+            (py, "-c", NO_PAUSE, *PLAN_ARGS, "--format", "json"),
+            "floor: import typer",
         ),
         Case(
             "schedule --format csv",

@@ -172,3 +172,29 @@ def test_enum_values_pass_through_unchanged() -> None:
             assert cheap is not None
             for member in annotation:
                 assert cheap.coerce(member, param=param, ctx=ctx) is member
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "built"),
+    [
+        (["schedule", "--start", "2026-12-01"], None, ["schedule"]),
+        (["bsa", "--height", "170"], None, ["bsa"]),
+        (["--help"], None, ["schedule", "bsa"]),
+        (["frobnicate"], None, ["schedule", "bsa"]),  # so the error can list the commands
+        ([], None, ["schedule", "bsa"]),
+        (["schedule"], "complete_bash", ["schedule", "bsa"]),  # completion sees them all
+    ],
+)
+def test_a_run_builds_only_the_command_it_runs(
+    argv: list[str], env: str | None, built: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inoplan import cli
+
+    monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
+    if env:
+        monkeypatch.setenv("_INOPLAN_COMPLETE", env)
+    else:
+        monkeypatch.delenv("_INOPLAN_COMPLETE", raising=False)
+    cli.only_the_command_asked_for(argv)
+    group = typer.main.get_command(app)
+    assert list(group.commands) == built  # type: ignore[attr-defined]

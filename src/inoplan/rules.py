@@ -189,6 +189,6 @@ BSA_CAP_WARNING: Final = (
 # --- Plausible input (reliability) [inoplan] --------------------------------------
 
 #: The years a course may start in. A start date outside them is taken for a
-#: typing error (2062 for 2026), and refused (exit status 2); near year 9999 the
-#: plan's dates could not even be computed.
+#: typing error (2206 or 0226 for 2026) and refused (exit status 2); near year
+#: 9999 the plan's dates could not even be computed.
 START_YEAR_RANGE: Final = (2000, 2099)
