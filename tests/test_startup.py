@@ -198,3 +198,21 @@ def test_a_run_builds_only_the_command_it_runs(
     cli.only_the_command_asked_for(argv)
     group = typer.main.get_command(app)
     assert list(group.commands) == built  # type: ignore[attr-defined]
+
+
+def test_main_can_run_again_with_another_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from inoplan import cli
+
+    for argv, expected in [
+        (["inoplan", "bsa", "--height", "170", "--weight", "70"], "mosteller  1.82 m2"),
+        (["inoplan", "schedule", "--start", "2026-12-01", "--bsa", "1.8", "-f", "csv"], "C"),
+        (["inoplan", "bsa", "--height", "170", "--weight", "70"], "mosteller  1.82 m2"),
+    ]:
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        assert done.value.code == 0
+        assert capsys.readouterr().out.startswith(expected.replace("C", "patient_id,"))
+    assert [c.callback for c in app.registered_commands] == [cli.schedule, cli.bsa_command]

@@ -176,20 +176,24 @@ app = typer.Typer(
 
 def main(prog_name: str = PROG) -> None:
     """Entry point: the app, with Ctrl-C ending the process as SIGINT does."""
+    every = list(app.registered_commands)
     only_the_command_asked_for(sys.argv[1:])
     try:
         app(prog_name=prog_name)
     except KeyboardInterrupt:  # pragma: no cover - the process dies (see test_output)
         interrupted()
+    finally:
+        app.registered_commands[:] = every  # for callers that run main() again
 
 
 def only_the_command_asked_for(argv: Sequence[str]) -> None:
-    """Let Typer build only the command on the command line, in a one-run process.
+    """Let Typer build only the command on the command line.
 
     Typer turns every registered command into a Click command at each start
     (about 0.6 ms for one with as many options as ``schedule``), though a run
     uses one. When the first word is a command's name, the others are
-    dropped; help, completion, typing errors and command groups keep them all.
+    dropped from ``app`` (:func:`main` puts them back); help, completion,
+    typing errors and command groups keep them all.
     """
     if not argv or argv[0].startswith("-") or os.environ.get("_INOPLAN_COMPLETE"):
         return

@@ -83,6 +83,12 @@ else:
                     return False
                 if word in _TRUE:
                     return True
+            if isinstance(value, bytes):  # as pydantic reads them: not stripped
+                word = value.decode("utf-8", "replace").lower()
+                if word in _FALSE:
+                    return False
+                if word in _TRUE:
+                    return True
             raise BadParameter(
                 "Input should be a valid boolean, unable to interpret input", ctx=ctx, param=param
             )
