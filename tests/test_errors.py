@@ -201,6 +201,16 @@ def test_a_bug_is_one_line_with_status_2_and_no_traceback(monkeypatch: Any) -> N
     assert "Traceback" not in result.output
 
 
+def test_a_file_error_a_command_did_not_catch_is_one_line(monkeypatch: Any) -> None:
+    def missing(_request: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "rows.csv")
+
+    monkeypatch.setattr(plan, "make_plan", missing)
+    result = runner.invoke(app, shlex.split(BSA))
+    assert result.exit_code == 2
+    assert result.stderr == "inoplan: error: rows.csv: No such file or directory\n"
+
+
 def test_end_of_input_inside_a_command_counts_as_an_interruption(monkeypatch: Any) -> None:
     def eof(_request: object) -> None:
         raise EOFError

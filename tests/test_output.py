@@ -242,7 +242,7 @@ def test_a_full_standard_output_is_one_line_and_status_2() -> None:
             check=False,
         )
     assert done.returncode == 2
-    assert done.stderr == "inoplan: error: cannot write the output: No space left on device\n"
+    assert done.stderr == "inoplan: error: reading or writing failed: No space left on device\n"
 
 
 def test_a_closed_pipe_ends_quietly_with_status_0() -> None:
