@@ -54,9 +54,11 @@ def test_each_format_writes_a_complete_file_and_nothing_else(fmt: str, tmp_path:
     text = target.read_text(encoding="utf-8")
     # 6 cycles (CR, no HSCT) of 3 doses; the last is cycle 6 day 15.
     if fmt == "json":
-        assert [d["day"] for c in json.loads(text)["cycles"] for d in c["doses"]][-1] == 15
+        labels = [d["label"] for c in json.loads(text)["cycles"] for d in c["doses"]]
+        assert len(labels) == 18 and labels[-1] == "C6D15"
     elif fmt == "csv":
-        assert text.splitlines()[-1].split(",")[1:3] == ["6", "15"]
+        lines = text.splitlines()
+        assert len(lines) == 1 + 18 and lines[-1].split(",")[1:3] == ["6", "15"]
     else:
         assert "C6D15" in text and "\x1b[" not in text  # a file gets no colour codes
 

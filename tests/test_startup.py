@@ -159,7 +159,8 @@ JUNK = st.one_of(
 def test_fast_coercion_matches_typers_own(value: object) -> None:
     for _cmd, param, ctx in _params():
         cheap = fastparams.cheap_runtime_param(param.type_descriptor)
-        assert cheap is not None
+        if cheap is None:
+            continue  # Typer's own coercion (the test above lists such options)
         original = build_runtime_param(param.type_descriptor)
         assert _outcome(cheap, value, param, ctx) == _outcome(original, value, param, ctx)
 
@@ -169,7 +170,7 @@ def test_enum_values_pass_through_unchanged() -> None:
         annotation = param.type_descriptor.annotation
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             cheap = fastparams.cheap_runtime_param(param.type_descriptor)
-            assert cheap is not None
+            assert cheap is not None  # every Enum option has the fast path
             for member in annotation:
                 assert cheap.coerce(member, param=param, ctx=ctx) is member
 
