@@ -18,14 +18,15 @@ Each round runs every command once, in the same order, so a slow moment of
 the machine touches every command alike; the report shows the median of the
 rounds. A warm-up round comes first (file cache, bytecode).
 
-Then every other ``benchmarks/bench_*.py`` is run, one after the other, as
-``python benchmarks/bench_NAME.py`` with no arguments. The contract for such a
-script: it runs on its own in a reasonable time, prints its own medians and
-ratios, and exits 0 when its figures are within their limits (non-zero
-otherwise). This script relays its output and its exit status.
-
-Finally the imports of the JSON path are listed (``python -X importtime``),
+Then the imports of the JSON path are listed (``python -X importtime``),
 the most expensive first, to show where start-up time goes.
+
+Last, every other ``benchmarks/bench_*.py`` is run, one after the other, as
+``python benchmarks/bench_NAME.py`` from the project folder, with no
+arguments. The contract for such a script: it runs on its own in a reasonable
+time, prints its own medians and ratios, and exits 0 when its figures are
+within their limits (non-zero otherwise). This script relays its output and
+counts a non-zero exit as a figure over its limit.
 """
 
 from __future__ import annotations
@@ -209,7 +210,7 @@ def other_benchmarks() -> bool:
     ok = True
     for path in sorted(HERE.glob("bench_*.py")):
         print(f"\n== {path.name}", flush=True)
-        done = subprocess.run((sys.executable, str(path)), check=False, env=ENV)
+        done = subprocess.run((sys.executable, str(path)), check=False, env=ENV, cwd=HERE.parent)
         if done.returncode != 0:
             print(f"{path.name}: exit status {done.returncode}")
             ok = False
