@@ -1,6 +1,6 @@
 """Run every inoplan benchmark in one go and print medians and ratios.
 
-    python benchmarks/run.py            # 15 rounds (about half a minute)
+    python benchmarks/run.py            # 15 rounds (about 15 seconds)
     python benchmarks/run.py --runs 31  # steadier medians
     python benchmarks/run.py --check    # exit 1 when a ratio is over its limit
 
@@ -16,7 +16,9 @@ machine, with the same interpreter, so the ratios hold from a laptop to CI:
 
 Each round runs every command once, in the same order, so a slow moment of
 the machine touches every command alike; the report shows the median of the
-rounds. A warm-up round comes first (file cache, bytecode).
+rounds. A warm-up round comes first (file cache, bytecode). Ratios use the CPU
+time of each process (user + system), which other work on a shared machine
+disturbs less than wall time; the wall time is shown beside it.
 
 Then the imports of the JSON path are listed (``python -X importtime``),
 the most expensive first, to show where start-up time goes.
