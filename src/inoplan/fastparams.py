@@ -9,7 +9,7 @@ inoplan's options are plain text (parsed by :mod:`inoplan.units`
 and :mod:`inoplan.request`), on/off flags or choices from an ``Enum``. For
 those, :func:`install` gives each parameter a coercion that does exactly what
 Typer's adapter does (the same result, the same error message: see
-``tests/test_fastparams.py``) without pydantic. Any other type keeps Typer's
+``tests/test_startup.py``) without pydantic. Any other type keeps Typer's
 own coercion, so a new option of another type stays correct, only slower.
 
 This reaches into Typer internals (``typer._coercion``), which is why
