@@ -9,7 +9,10 @@ differences, which these commands do not have).
 
 from __future__ import annotations
 
+import os
 import shlex
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -246,6 +249,36 @@ def test_control_characters_in_a_message_are_shown_escaped(tmp_path: Path) -> No
     assert "\x1b" not in result.stderr
     assert f"{tmp_path}/plan\\x1b[2J.json exists" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def _closed(*fds: int) -> Any:
+    def close() -> None:
+        for fd in fds:
+            os.close(fd)
+
+    return close
+
+
+def test_a_closed_standard_output_is_refused_before_any_work() -> None:
+    # `inoplan schedule ... >&-`: nowhere to print the plan.
+    done = subprocess.run(
+        [sys.executable, "-m", "inoplan", *shlex.split(BSA), "--format", "json"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_closed(1),
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "inoplan: error: --output: standard output is closed; give a file name\n"
+
+
+def test_with_stdout_and_stderr_closed_the_status_still_tells() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "inoplan", *shlex.split(BSA), "--format", "json"],
+        preexec_fn=_closed(1, 2),
+        check=False,
+    )
+    assert done.returncode == 2
 
 
 # --- paths the command line cannot reach, but batch rows and saved plans can -----------------

@@ -41,9 +41,17 @@ def _one_line(message: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m[0]):02x}", line)
 
 
+def _say(line: str) -> None:
+    """Write one line on stderr, if there is a stderr to write to."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass  # stderr closed: the exit status still tells
+
+
 def _fail(message: str, status: int = ExitStatus.USAGE) -> NoReturn:
-    sys.stderr.write(f"{PROG}: error: {_one_line(message)}\n")
-    sys.stderr.flush()
+    _say(f"{PROG}: error: {_one_line(message)}")
     sys.exit(status)
 
 
@@ -68,7 +76,6 @@ def interrupted() -> NoReturn:  # pragma: no cover - the process dies here (see 
     """
     import signal
 
-    sys.stderr.flush()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGINT)
     sys.exit(ExitStatus.USAGE)  # where SIGINT cannot kill
@@ -87,7 +94,7 @@ _TYPER_INTERRUPTED = 130  # what Typer returns for Ctrl-C outside a command
 
 def _interrupted_message() -> None:
     # Files are written atomically: an interrupted write leaves nothing partial.
-    sys.stderr.write(f"{PROG}: interrupted; no partial file was left\n")
+    _say(f"{PROG}: interrupted; no partial file was left")
 
 
 class InoplanGroup(TyperGroup):

@@ -23,6 +23,8 @@ def check_target(path: str, force: bool, field: str = "--output") -> Path | None
     Returns the path, or ``None`` for stdout.
     """
     if path == STDOUT:
+        if sys.stdout is None:  # started with stdout closed (>&-)
+            raise InputError(field, "standard output is closed; give a file name")
         return None
     if not path:
         raise InputError(field, "empty; give a file name, or - for standard output")
