@@ -1,6 +1,27 @@
-"""``python -m inoplan``."""
+"""``python -m inoplan``, and the ``inoplan`` command (see ``[project.scripts]``)."""
 
-from inoplan.cli import main
+from __future__ import annotations
+
+
+def run() -> None:
+    """Start the command line.
+
+    Importing Typer and the commands allocates many long-lived objects, and
+    the cyclic garbage collector would scan them several times over for
+    nothing: it is paused while they load, and what they made is frozen out of
+    its way, which saves a few milliseconds at every start. Collection is on
+    again before any command runs.
+    """
+    import gc
+
+    gc.disable()
+    try:
+        from inoplan.cli import main
+    finally:
+        gc.freeze()
+        gc.enable()
+    main(prog_name="inoplan")
+
 
 if __name__ == "__main__":
-    main(prog_name="inoplan")
+    run()

@@ -124,10 +124,11 @@ def compute_bsa(
 
 
 def given_bsa(m2: Decimal, cap_m2: Decimal | None = None, field: str = "--bsa") -> Bsa:
-    """A BSA given directly: it must already be to 0.01 m2 and plausible."""
+    """A BSA given directly: it must be plausible and already be to 0.01 m2."""
+    # The range first: rounding a huge number to 0.01 overflows the decimal context.
+    check_range(m2, field, *BSA_M2_RANGE, unit="m2")
     if m2 != round_half_up(m2, BSA_STEP):
         raise InputError(field, f"{m2} has more than 2 decimals; give the BSA to 0.01 m2")
-    check_range(m2, field, *BSA_M2_RANGE, unit="m2")
     return _apply_cap(Bsa(m2=round_half_up(m2, BSA_STEP), formula="given"), cap_m2)
 
 

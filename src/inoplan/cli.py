@@ -6,8 +6,9 @@ naming the option, and exit status 2 for bad input or usage (1 only where a
 command documents it, 0 otherwise). No traceback reaches a user.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: Typer reads the annotations of
+# the command it runs at each start, and real objects save it compiling and
+# evaluating strings (2 ms for schedule).
 import os
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from enum import Enum
 from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from inoplan import __version__, rules
@@ -31,11 +33,68 @@ class ExitStatus:
     USAGE = 2  # bad input, or a request the rules forbid
 
 
+def _one_line(message: str) -> str:
+    """``message`` on one line, without terminal control characters."""
+    import re
+
+    line = " ".join(message.split())
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m[0]):02x}", line)
+
+
+def _say(line: str) -> None:
+    """Write one line on stderr, if there is a stderr to write to."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass  # stderr closed: the exit status still tells
+
+
 def _fail(message: str, status: int = ExitStatus.USAGE) -> NoReturn:
-    line = " ".join(message.split())  # always exactly one line
-    sys.stderr.write(f"{PROG}: error: {line}\n")
-    sys.stderr.flush()
+    _say(f"{PROG}: error: {_one_line(message)}")
     sys.exit(status)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests); nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def interrupted() -> NoReturn:  # pragma: no cover - the process dies here (see test_output)
+    """End the process the way Ctrl-C does, after inoplan has cleaned up.
+
+    Dying of SIGINT (rather than exiting with a status of our own) lets a
+    calling shell script stop too, and keeps inoplan's exit statuses to 0, 1
+    and 2. Called by the entry points only: in-process callers (tests, Python
+    code) get the ``KeyboardInterrupt``.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    sys.exit(ExitStatus.USAGE)  # where SIGINT cannot kill
+
+
+class _Escape(BaseException):
+    """Ctrl-C or a closed pipe, carried past Typer's own handlers."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(original)
+        self.original = original
+
+
+_TYPER_INTERRUPTED = 130  # what Typer returns for Ctrl-C outside a command
+
+
+def _interrupted_message() -> None:
+    # Files are written atomically: an interrupted write leaves nothing partial.
+    _say(f"{PROG}: interrupted; no partial file was left")
 
 
 class InoplanGroup(TyperGroup):
@@ -51,6 +110,9 @@ class InoplanGroup(TyperGroup):
     ) -> Any:
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
+        from inoplan import fastparams
+
+        fastparams.install(self, recurse=False)  # keeps pydantic out of start-up
         try:
             rv = super().main(
                 args=args,
@@ -66,14 +128,29 @@ class InoplanGroup(TyperGroup):
             sys.exit(ExitStatus.USAGE)
         except ClickException as e:
             _fail(e.format_message().replace("Value error, ", ""), ExitStatus.USAGE)
-        except (typer.Abort, KeyboardInterrupt):
-            sys.stderr.write(f"{PROG}: interrupted\n")
-            sys.exit(130)
-        except BrokenPipeError:
-            # A reader such as `head` went away: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(ExitStatus.OK)
+        except _Escape as e:
+            if isinstance(e.original, BrokenPipeError):
+                # A reader such as `head` went away: stop quietly, as Unix tools do.
+                _silence_stdout()
+                sys.exit(ExitStatus.OK)
+            _interrupted_message()
+            raise KeyboardInterrupt from None
+        except typer.Abort:  # end of input at a prompt
+            _interrupted_message()
+            raise KeyboardInterrupt from None
+        except OSError as e:
+            # Standard output failed (a full disk, a closed terminal), or a file
+            # a command did not check itself; --output files are named by output.py.
+            _silence_stdout()
+            if e.filename:
+                _fail(f"{e.filename}: {e.strerror or e}")
+            _fail(f"reading or writing failed: {e.strerror or e}")
+        except Exception as e:
+            # A bug: one line, no traceback (locals can hold patient data).
+            _fail(f"internal error ({type(e).__name__}: {e}); please report it")
+        if rv == _TYPER_INTERRUPTED:  # Ctrl-C while Typer parsed the options
+            _interrupted_message()
+            raise KeyboardInterrupt
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
@@ -91,6 +168,22 @@ class InoplanGroup(TyperGroup):
             prepare_completion()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns Ctrl-C into exit status 130 and a closed pipe into 1;
+        # carry both past it to main() above, which keeps to 0, 1 and 2.
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, BrokenPipeError) as e:
+            raise _Escape(e) from None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            from inoplan import fastparams
+
+            fastparams.install(command, ctx)  # only the command that runs
+        return name, command, rest
+
 
 app = typer.Typer(
     cls=InoplanGroup,
@@ -103,8 +196,36 @@ app = typer.Typer(
 
 
 def main(prog_name: str = PROG) -> None:
-    """Console-script entry point."""
-    app(prog_name=prog_name)
+    """Entry point: the app, with Ctrl-C ending the process as SIGINT does."""
+    every = list(app.registered_commands)
+    only_the_command_asked_for(sys.argv[1:])
+    try:
+        app(prog_name=prog_name)
+    except KeyboardInterrupt:  # pragma: no cover - the process dies (see test_output)
+        interrupted()
+    finally:
+        app.registered_commands[:] = every  # for callers that run main() again
+
+
+def only_the_command_asked_for(argv: Sequence[str]) -> None:
+    """Let Typer build only the command on the command line.
+
+    Typer turns every registered command into a Click command at each start
+    (about 0.6 ms for one with as many options as ``schedule``), though a run
+    uses one. When the first word is a command's name, the others are
+    dropped from ``app`` (:func:`main` puts them back); help, completion,
+    typing errors and command groups keep them all.
+    """
+    if not argv or argv[0].startswith("-") or os.environ.get("_INOPLAN_COMPLETE"):
+        return
+    wanted = [
+        info
+        for info in app.registered_commands
+        if (info.name or typer.main.get_command_name(getattr(info.callback, "__name__", "")))
+        == argv[0]
+    ]
+    if wanted:
+        app.registered_commands[:] = wanted
 
 
 def _version(value: bool) -> None:
@@ -464,7 +585,7 @@ def bsa_command(
     h = parse_height_cm(height)
     w = parse_weight_kg(weight)
     names = list(rules.BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
-    results = [compute_bsa(h, w, name) for name in names]
+    results = [compute_bsa(h, w, name, field="--height/--weight") for name in names]
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")

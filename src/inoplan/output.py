@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from inoplan.errors import InputError
@@ -24,22 +23,48 @@ def check_target(path: str, force: bool, field: str = "--output") -> Path | None
     Returns the path, or ``None`` for stdout.
     """
     if path == STDOUT:
+        if sys.stdout is None:  # started with stdout closed (>&-)
+            raise InputError(field, "standard output is closed; give a file name")
         return None
+    if not path:
+        raise InputError(field, "empty; give a file name, or - for standard output")
+    if "\x00" in path:
+        raise InputError(field, f"{path!r} cannot be used: a file name cannot hold a NUL")
     target = Path(path)
-    if target.is_dir():
-        raise InputError(field, f"{path} is a folder; give a file name")
-    parent = target.parent
-    if not parent.is_dir():
-        raise InputError(field, f"folder {str(parent)!r} does not exist")
-    if target.exists() and not force:
-        raise InputError(field, f"{path} exists; use --force to overwrite it")
+    try:
+        if target.is_dir():
+            raise InputError(field, f"{path} is a folder; give a file name")
+        parent = target.parent
+        if not parent.is_dir():
+            raise InputError(field, f"folder {str(parent)!r} does not exist")
+        if target.exists() and not force:
+            raise InputError(field, f"{path} exists; use --force to overwrite it")
+    except (OSError, ValueError) as e:  # a name too long, a NUL byte, no permission
+        raise InputError(field, f"{path!r} cannot be used: {_reason(e)}") from None
     return target
 
 
+def _reason(e: Exception) -> str:
+    return (e.strerror if isinstance(e, OSError) else None) or str(e)
+
+
 def atomic_write(target: Path, data: bytes, force: bool, field: str = "--output") -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write ``data`` to ``target`` through a temporary file in the same folder.
+
+    Whatever happens (a full disk, no permission, Ctrl-C), either ``target``
+    holds all of ``data`` or it is as it was, and no temporary file remains.
+    """
+    # The temporary name is chosen before the file exists, so that an interrupt
+    # at any point leaves a name the clean-up below knows. Private (0600) like
+    # tempfile.mkstemp; created only if no file has that name.
+    tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
+    ours: str | None = tmp  # what the clean-up may remove
     try:
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            ours = None  # not ours: leave it alone
+            raise
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -59,9 +84,11 @@ def atomic_write(target: Path, data: bytes, force: bool, field: str = "--output"
                         field, f"{target} exists; use --force to overwrite it"
                     ) from None
                 os.replace(tmp, target)
+    except (OSError, ValueError) as e:
+        raise InputError(field, f"cannot write {target}: {_reason(e)}") from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if ours is not None and os.path.lexists(ours):
+            os.unlink(ours)
 
 
 def write_output(path: str, text: str | bytes, force: bool, field: str = "--output") -> None:

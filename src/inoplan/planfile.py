@@ -9,6 +9,7 @@ have been edited by hand. A plan of an unknown or newer schema is refused.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +49,8 @@ def check_schema(data: object, field: str = "PLAN") -> None:
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_FAMILY):
         raise InputError(field, f"not an inoplan plan (schema {schema!r})")
     version = schema[len(SCHEMA_FAMILY) :]
-    if not version.isdigit() or int(version) not in SUPPORTED_VERSIONS:
+    # ASCII digits only: str.isdigit() would take an Arabic-Indic "1" (U+0661) for 1.
+    if not re.fullmatch(r"[0-9]+", version, re.ASCII) or int(version) not in SUPPORTED_VERSIONS:
         raise InputError(
             field,
             f"schema {schema!r} is not supported by this inoplan (reads "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 
 from inoplan import rules
 from inoplan.bsa import Bsa, check_cap, compute_bsa, given_bsa
@@ -79,6 +80,17 @@ def parse_patient_id(text: str, field: str) -> str:
     return value
 
 
+def parse_start(text: str, field: str) -> date:
+    """The start date (cycle 1 day 1), in the years of :data:`rules.START_YEAR_RANGE`."""
+    start = parse_date(text, field)
+    lo, hi = rules.START_YEAR_RANGE
+    if not lo <= start.year <= hi:
+        raise InputError(
+            field, f"{start.isoformat()} is not plausible; give a date in the years {lo}-{hi}"
+        )
+    return start
+
+
 def parse_bsa_inputs(
     values: Mapping[str, str | None], field: Callable[[str], str] = option_name
 ) -> Bsa:
@@ -134,7 +146,7 @@ def request_from_strings(
     first = values.get("first_cycle_days") or "21"
     blasts = values.get("blasts")
     return PlanRequest(
-        start=parse_date(start, field("start")),
+        start=parse_start(start, field("start")),
         bsa=bsa,
         response=Response(
             parse_choice(

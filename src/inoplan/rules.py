@@ -384,3 +384,11 @@ def largest_plausible_dose_mg() -> Decimal:
     """
     largest_mg_per_m2 = max(v for r in REGIMENS.values() for v in r.mg_per_m2.values())
     return BSA_M2_RANGE[1] * largest_mg_per_m2
+
+
+# --- Plausible input (reliability) [inoplan] --------------------------------------
+
+#: The years a course may start in. A start date outside them is taken for a
+#: typing error (2206 or 0226 for 2026) and refused (exit status 2); near year
+#: 9999 the plan's dates could not even be computed.
+START_YEAR_RANGE: Final = (2000, 2099)

@@ -1,0 +1,242 @@
+"""Generated junk for every option of ``schedule`` and ``bsa``, through the real app.
+
+For each option, Hypothesis builds values that are wrong for it by
+construction (empty text where a value is required, unicode digits, NaN,
+infinity, exponents, huge and negative numbers, impossible dates, mixed
+units, control characters) and passes them with an otherwise valid command.
+Every run must end the same way: exit status 2, exactly one line on stderr
+that names the option, no traceback, nothing on stdout, no file written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from inoplan.cli import app
+
+runner = CliRunner()
+
+# --- building blocks --------------------------------------------------------------------
+
+DIGITS = st.text("0123456789", min_size=1, max_size=3)
+#: Decimal digits of other scripts (Arabic-Indic, Devanagari, fullwidth...).
+UNICODE_DIGITS = st.text(
+    st.characters(categories=["Nd"], exclude_characters="0123456789"), min_size=1, max_size=4
+)
+#: Control characters that are not whitespace: strip() cannot remove them.
+CONTROL = st.sampled_from(
+    [chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, *range(0x80, 0x85))]
+    + [chr(c) for c in range(0x86, 0xA0)]
+)
+NOT_FINITE = st.sampled_from(
+    ["nan", "NaN", "-nan", "inf", "-inf", "+inf", "Infinity", "-Infinity", "1e3", "1E-2",
+     "0x10", "1_000", "+5", "1,5", "1.2.3", "..", "."]
+)  # fmt: skip
+
+
+def mixed(parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """ASCII digits with unicode digits or a control character inside."""
+    return st.builds(lambda a, junk, b: a + junk + b, DIGITS, parts, DIGITS)
+
+
+def text_of(numbers: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
+    return numbers.map(str)
+
+
+NEGATIVE = st.one_of(
+    text_of(st.integers(max_value=-1)),
+    st.floats(max_value=-0.001, allow_nan=False, allow_infinity=False).map(repr),
+)
+HUGE = text_of(st.integers(min_value=10**8, max_value=10**400))
+NUMERIC_JUNK = st.one_of(
+    UNICODE_DIGITS, mixed(UNICODE_DIGITS), mixed(CONTROL), NOT_FINITE, NEGATIVE, HUGE
+)
+
+# --- junk for each option -----------------------------------------------------------------
+
+START_JUNK = st.one_of(
+    st.sampled_from(
+        ["", " ", "0000-00-00", "2026-02-29", "2025-02-29", "2100-02-29", "2026-00-10",
+         "2026-12-32", "2026-13-01", "26-12-01", "2026/12/01", "01.12.2026", "12/01/2026",
+         "2026-12-1", "2026-12-01T08:00", "20261201", "1999-12-31", "9999-12-31",
+         "0001-01-01", "12026-01-01", "today", "tomorrow"]
+    ),
+    st.builds(lambda y, m, d: f"{y}-{m}-{d}", UNICODE_DIGITS, DIGITS, DIGITS),
+    st.builds(lambda c: f"2026-1{c}2-01", CONTROL),
+    NEGATIVE,
+)  # fmt: skip
+HEIGHT_JUNK = st.one_of(
+    NUMERIC_JUNK,
+    st.just(""),
+    text_of(st.integers(0, 49)),  # below 50 cm
+    text_of(st.integers(251, 10**9)),  # above 250 cm
+    st.sampled_from(
+        ["170cm70kg", "170 kg", "1.7m2", "5ft7in3", "5ft 7in 2cm", "67in cm", "170cmcm",
+         "3m", "101in", "9ft", "5'7\"'", "m", "cm", "ft", "5 foot 7"]
+    ),
+)  # fmt: skip
+WEIGHT_JUNK = st.one_of(
+    NUMERIC_JUNK,
+    st.just(""),
+    text_of(st.integers(0, 4)),  # below 5 kg
+    text_of(st.integers(351, 10**9)),  # above 350 kg
+    st.sampled_from(
+        ["70kg154lb", "70 cm", "70st", "10lb", "800lb", "70kgs", "lb", "kg", "70 kilo", "1.7m"]
+    ),
+)
+BSA_JUNK = st.one_of(
+    NUMERIC_JUNK,
+    st.sampled_from(["0", "0.24", "3.51", "4", "1.823", "1.8m2", "1.8 m2", "2.0.0"]),
+)
+CAP_JUNK = st.one_of(NUMERIC_JUNK, st.sampled_from(["0", "0.1", "3.6", "50", "2m2"]))
+CYCLES_JUNK = st.one_of(
+    NUMERIC_JUNK,
+    st.sampled_from(["0", "00", "2.5", "one", "6 cycles"]),
+    text_of(st.integers(7, 10**6)),  # above the CR/CRi limit of 6 (spec section 4)
+)
+BLASTS_JUNK = st.one_of(
+    NUMERIC_JUNK,
+    st.sampled_from(["1.5", "10,000", "10 000", "1e4", "lots"]),
+    text_of(st.integers(10**7 + 1, 10**40)),
+)
+PATIENT_ID_JUNK = st.one_of(
+    st.sampled_from(["Jane Doe", "Zoë", "-x", ".x", "a b", "x\ty", "名前", "O'Brien"]),
+    st.text("abc123", min_size=65, max_size=80),
+    st.builds(lambda a, c, b: a + c + b, DIGITS, CONTROL, DIGITS),
+    UNICODE_DIGITS,
+)
+
+
+def not_a_choice(*choices: str) -> st.SearchStrategy[str]:
+    taken = {c.casefold() for c in choices}
+    return st.one_of(
+        st.text(max_size=12), UNICODE_DIGITS, mixed(CONTROL), st.sampled_from(["", " "])
+    ).filter(lambda s: s.casefold() not in taken)
+
+
+FORMULAS = ("mosteller", "dubois", "haycock", "gehan-george", "boyd")
+
+BASE = ["schedule", "--start", "2026-12-01", "--response", "cr"]
+BY_SIZE = ["--height", "170", "--weight", "70"]
+
+#: option -> (the valid command without it, junk for it, what the message must name)
+SCHEDULE: dict[str, tuple[list[str], st.SearchStrategy[str], str]] = {
+    "--start": (["schedule", "--bsa", "1.8"], START_JUNK, "--start"),
+    "--height": ([*BASE, "--weight", "70"], HEIGHT_JUNK, "--height"),
+    "--weight": ([*BASE, "--height", "170"], WEIGHT_JUNK, "--weight"),
+    "--bsa": (BASE, BSA_JUNK, "--bsa"),
+    "--bsa-cap": ([*BASE, *BY_SIZE], CAP_JUNK, "--bsa-cap"),
+    "--bsa-formula": ([*BASE, *BY_SIZE], not_a_choice(*FORMULAS), "--bsa-formula"),
+    "--response": (["schedule", "--start", "2026-12-01", "--bsa", "1.8"],
+                   not_a_choice("pending", "none", "cr", "cri"), "--response"),
+    "--mrd": ([*BASE, "--bsa", "1.8", "--hsct"],
+              not_a_choice("negative", "positive", "unknown"), "--mrd"),
+    "--cycles": ([*BASE, "--bsa", "1.8"], CYCLES_JUNK, "--cycles"),
+    "--first-cycle-days": ([*BASE, "--bsa", "1.8"], not_a_choice("21", "28"),
+                           "--first-cycle-days"),
+    "--patient-id": ([*BASE, "--bsa", "1.8"], PATIENT_ID_JUNK, "--patient-id"),
+    "--blasts": ([*BASE, "--bsa", "1.8"], BLASTS_JUNK, "--blasts"),
+    "--format": ([*BASE, "--bsa", "1.8"], not_a_choice("table", "json", "csv"), "--format"),
+}  # fmt: skip
+BSA_COMMAND: dict[str, tuple[list[str], st.SearchStrategy[str], str]] = {
+    "--height": (["bsa", "--weight", "70"], HEIGHT_JUNK, "--height"),
+    "--weight": (["bsa", "--height", "170"], WEIGHT_JUNK, "--weight"),
+    "--bsa-formula": (["bsa", *BY_SIZE], not_a_choice(*FORMULAS), "--bsa-formula"),
+}
+#: Flags take no value: giving one is junk too.
+FLAGS = [("schedule", "--hsct"), ("schedule", "--force"), ("bsa", "--all")]
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("INOPLAN_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+
+
+def check_refused(args: list[str], option: str, folder: Path) -> None:
+    result = runner.invoke(app, args)
+    context = f"{args!r} -> {result.exit_code} {result.stderr!r}"
+    assert result.exit_code == 2, context
+    assert result.stderr.startswith("inoplan: error: "), context
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n"), context
+    assert option in result.stderr, context
+    assert "Traceback" not in result.output, context
+    assert result.stdout == "", context
+    assert os.listdir(folder) == [], context
+
+
+def in_fresh_folder(check: Callable[[Path], None]) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        old = Path.cwd()
+        os.chdir(folder)
+        try:
+            check(folder)
+        finally:
+            os.chdir(old)
+
+
+@pytest.mark.parametrize("option", list(SCHEDULE))
+@FUZZ
+@given(data=st.data())
+def test_schedule_refuses_junk_in_every_option(option: str, data: st.DataObject) -> None:
+    base, junk, named = SCHEDULE[option]
+    value = data.draw(junk, label=option)
+
+    def check(folder: Path) -> None:
+        out = ["--format", "json", "-o", str(folder / "plan.json")]
+        if option == "--format":
+            out = ["-o", str(folder / "plan.txt")]
+        check_refused([*base, f"{option}={value}", *out], named, folder)
+
+    in_fresh_folder(check)
+
+
+@pytest.mark.parametrize("option", list(BSA_COMMAND))
+@FUZZ
+@given(data=st.data())
+def test_bsa_refuses_junk_in_every_option(option: str, data: st.DataObject) -> None:
+    base, junk, named = BSA_COMMAND[option]
+    value = data.draw(junk, label=option)
+    in_fresh_folder(lambda folder: check_refused([*base, f"{option}={value}"], named, folder))
+
+
+OUTPUT_JUNK = st.one_of(
+    st.just(""),
+    st.builds(lambda d: f"no-such-folder-{d}/plan.json", DIGITS),
+    st.just("."),
+    st.text("x", min_size=256, max_size=300),  # longer than a file name may be
+    st.builds(lambda a, b: f"{a}\x00{b}", DIGITS, DIGITS),
+)
+
+
+@FUZZ
+@given(value=OUTPUT_JUNK)
+def test_schedule_refuses_unusable_output_names(value: str) -> None:
+    args = [*BASE, "--bsa", "1.8", "--format", "csv", f"--output={value}"]
+    in_fresh_folder(lambda folder: check_refused(args, "--output", folder))
+
+
+@pytest.mark.parametrize(("command", "flag"), FLAGS)
+@FUZZ
+@given(value=st.sampled_from(["", "yes", "no", "1", "true", "\x1b[31m"]))
+def test_flags_given_a_value_are_refused(command: str, flag: str, value: str) -> None:
+    base = [*BASE, "--bsa", "1.8", "-o", "plan.csv"] if command == "schedule" else ["bsa", *BY_SIZE]
+    in_fresh_folder(lambda folder: check_refused([*base, f"{flag}={value}"], flag, folder))
+
+
+def test_an_existing_output_is_refused_and_kept(tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    target.write_text("previous")
+    result = runner.invoke(app, [*BASE, "--bsa", "1.8", "-f", "csv", "-o", str(target)])
+    assert result.exit_code == 2
+    assert "--output" in result.stderr and result.stderr.count("\n") == 1
+    assert target.read_text() == "previous"

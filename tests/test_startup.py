@@ -1,0 +1,228 @@
+"""What the fast start rests on: which modules a run loads, and the pydantic-free coercion.
+
+Timings live in ``benchmarks/run.py``; these tests hold the causes in place:
+a JSON or CSV plan never loads Rich, no command loads pydantic, and the
+coercion that replaces Typer's pydantic adapters gives the same values and
+the same messages as Typer's own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer._click import Context
+from typer._click.exceptions import BadParameter
+from typer._coercion import build_runtime_param
+from typer.core import _TyperParameter
+
+from inoplan import fastparams
+from inoplan.cli import app
+
+PLAN = ["schedule", "--start", "2026-12-01", "--height", "170", "--weight", "70"]
+PLAN += ["--response", "cr"]
+
+# Runs the real entry point in a fresh interpreter, then reports which of the
+# heavy packages ended up loaded.
+PROBE = """
+import json, sys
+sys.argv = ["inoplan", *json.loads(sys.argv[1])]
+from inoplan.__main__ import run
+try:
+    run()
+except SystemExit as e:
+    status = e.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"rich", "pydantic", "pydantic_core"})
+sys.stderr.write(json.dumps({"status": status, "heavy": heavy}) + "\\n")
+"""
+
+
+def probe(args: list[str], cwd: Path) -> tuple[dict[str, Any], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report, done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_json_and_csv_plans_load_neither_rich_nor_pydantic(fmt: str, tmp_path: Path) -> None:
+    report, out = probe([*PLAN, "--format", fmt], tmp_path)
+    assert report == {"status": 0, "heavy": []}
+    # The run really planned: 6 cycles x 3 doses.
+    if fmt == "json":
+        assert len(json.loads(out)["cycles"]) == 6
+    else:
+        assert len(out.strip().splitlines()) == 1 + 18
+
+
+def test_writing_a_json_file_loads_no_rich(tmp_path: Path) -> None:
+    report, _ = probe([*PLAN, "--format", "json", "-o", "plan.json"], tmp_path)
+    assert report == {"status": 0, "heavy": []}
+    assert json.loads((tmp_path / "plan.json").read_text())["schema"] == "inoplan.plan/1"
+
+
+def test_the_rich_view_loads_rich_but_not_pydantic(tmp_path: Path) -> None:
+    report, out = probe(PLAN, tmp_path)
+    assert report == {"status": 0, "heavy": ["rich"]}
+    assert "C6D15" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["bsa", "--height", "170", "--weight", "70"],
+        ["schedule", "--start", "2026-12-01", "--bsa", "abc", "--format", "json"],
+        ["schedule", "--start", "2026-12-01", "--bsa", "1.8", "--response", "maybe"],
+    ],
+)
+def test_other_runs_and_refusals_load_no_pydantic(args: list[str], tmp_path: Path) -> None:
+    report, _ = probe(args, tmp_path)
+    assert "pydantic" not in report["heavy"]
+    assert "rich" not in report["heavy"]
+
+
+def test_importing_the_cli_stays_cheap() -> None:
+    code = (
+        "import sys, inoplan.cli\n"
+        "heavy = {'rich', 'pydantic', 'dateutil', 'inoplan.plan', 'inoplan.render'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+# --- the coercion itself ---------------------------------------------------------------
+
+
+def _params() -> list[tuple[str, _TyperParameter, Context]]:
+    """Every parameter of every command, with a context like the one Click makes."""
+    group = typer.main.get_command(app)
+    root = Context(group, help_option_names=["-h", "--help"])
+    found: list[tuple[str, _TyperParameter, Context]] = []
+    for p in group.params:
+        assert isinstance(p, _TyperParameter)
+        found.append(("inoplan", p, root))
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        ctx = Context(command, parent=root)
+        for p in command.params:
+            assert isinstance(p, _TyperParameter)
+            found.append((name, p, ctx))
+    return found
+
+
+def test_every_option_of_the_existing_commands_takes_the_fast_path() -> None:
+    slow = [
+        f"{cmd} {p.opts[0] if p.opts else p.name}"
+        for cmd, p, _ in _params()
+        if fastparams.cheap_runtime_param(p.type_descriptor) is None
+    ]
+    assert slow == []
+
+
+def test_install_reaches_subcommands_and_help_options() -> None:
+    group = typer.main.get_command(app)
+    count = fastparams.install(group)
+    # every parameter, plus one --help per command and the group's own
+    assert count == len(_params()) + len(group.commands) + 1  # type: ignore[attr-defined]
+
+
+def _outcome(runtime: Any, value: object, param: _TyperParameter, ctx: Context) -> object:
+    try:
+        return ("value", runtime.coerce(value, param=param, ctx=ctx))
+    except BadParameter as e:
+        return ("error", e.message.replace("Value error, ", ""))
+
+
+JUNK = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "CR", "Cr", "cri ", "json", "JSON", "28", "21", "yes", "no"]),
+    st.sampled_from(["true", "off", "1", "0", "\x1b[31m", "\u0662\u0668", "mosteller", "BOYD"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(value=st.one_of(JUNK, st.booleans(), st.integers(-2, 3), st.binary(max_size=6)))
+def test_fast_coercion_matches_typers_own(value: object) -> None:
+    for _cmd, param, ctx in _params():
+        cheap = fastparams.cheap_runtime_param(param.type_descriptor)
+        if cheap is None:
+            continue  # Typer's own coercion (the test above lists such options)
+        original = build_runtime_param(param.type_descriptor)
+        assert _outcome(cheap, value, param, ctx) == _outcome(original, value, param, ctx)
+
+
+def test_enum_values_pass_through_unchanged() -> None:
+    for _cmd, param, ctx in _params():
+        annotation = param.type_descriptor.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            cheap = fastparams.cheap_runtime_param(param.type_descriptor)
+            assert cheap is not None  # every Enum option has the fast path
+            for member in annotation:
+                assert cheap.coerce(member, param=param, ctx=ctx) is member
+
+
+ALL: list[str] = []  # marker: every registered command
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "built"),
+    [
+        (["schedule", "--start", "2026-12-01"], None, ["schedule"]),
+        (["bsa", "--height", "170"], None, ["bsa"]),
+        (["--help"], None, ALL),
+        (["frobnicate"], None, ALL),  # so the error can list the commands
+        ([], None, ALL),
+        (["schedule"], "complete_bash", ALL),  # completion sees them all
+    ],
+)
+def test_a_run_builds_only_the_command_it_runs(
+    argv: list[str], env: str | None, built: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inoplan import cli
+
+    monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
+    if env:
+        monkeypatch.setenv("_INOPLAN_COMPLETE", env)
+    else:
+        monkeypatch.delenv("_INOPLAN_COMPLETE", raising=False)
+    every = [
+        typer.main.get_command_name(c.name or c.callback.__name__)  # type: ignore[union-attr]
+        for c in app.registered_commands
+    ]
+    cli.only_the_command_asked_for(argv)
+    group = typer.main.get_command(app)
+    assert list(group.commands) == (every if built is ALL else built)  # type: ignore[attr-defined]
+
+
+def test_main_can_run_again_with_another_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from inoplan import cli
+
+    before = [c.callback for c in app.registered_commands]
+    for argv, expected in [
+        (["inoplan", "bsa", "--height", "170", "--weight", "70"], "mosteller  1.82 m2"),
+        (["inoplan", "schedule", "--start", "2026-12-01", "--bsa", "1.8", "-f", "csv"], "C"),
+        (["inoplan", "bsa", "--height", "170", "--weight", "70"], "mosteller  1.82 m2"),
+    ]:
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        assert done.value.code == 0
+        assert capsys.readouterr().out.startswith(expected.replace("C", "patient_id,"))
+    assert [c.callback for c in app.registered_commands] == before  # all put back
+    assert cli.schedule in before and cli.bsa_command in before
