@@ -114,7 +114,8 @@ else:
             return FlagParam(parameter_info=info, annotation=annotation)
         if annotation is str:
             return TextParam(parameter_info=info, annotation=annotation)
-        if get_origin(annotation) is list and get_args(annotation) == (str,):
+        origin: object = get_origin(annotation)
+        if origin is list and get_args(annotation) == (str,):
             return TextListParam(parameter_info=info, annotation=annotation)
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             return ChoiceParam(parameter_info=info, annotation=annotation)
