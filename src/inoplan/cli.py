@@ -221,6 +221,25 @@ def schedule(
             "--blasts", help="Peripheral blast count per mm3 (warns above 10,000).", metavar="N"
         ),
     ] = None,
+    clinic_days: Annotated[
+        str | None,
+        typer.Option(
+            "--clinic-days",
+            help="Weekdays the clinic gives infusions: mon-fri, mon,wed,fri (default: every "
+            "day). Day 8/15 doses on a closed day move to the nearest open day within +/-2 "
+            "days; a day 1 moves to the next open day with its cycle.",
+            metavar="DAYS",
+        ),
+    ] = None,
+    holidays: Annotated[
+        str | None,
+        typer.Option(
+            "--holidays",
+            help="Also closed on the public holidays of COUNTRY or COUNTRY-SUBDIV "
+            "(ISO 3166: US, DE-BY, GB-SCT).",
+            metavar="COUNTRY[-SUBDIV]",
+        ),
+    ] = None,
     fmt: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = PlanFormat.TABLE,
@@ -237,9 +256,12 @@ def schedule(
 
       inoplan schedule --start 2026-12-01 --height 5ft7in --weight 154lb \\
         --response cr --hsct --mrd negative --format csv -o plan.csv
+
+      inoplan schedule --start 2026-12-01 --bsa 1.82 --response cr \\
+        --clinic-days mon-fri --holidays DE-BY
     """
+    from inoplan.clinic import plan_course
     from inoplan.output import check_target
-    from inoplan.plan import make_plan
     from inoplan.request import request_from_strings
 
     check_target(output, force)
@@ -258,9 +280,11 @@ def schedule(
             "cycles": cycles,
             "first_cycle_days": _str(first_cycle_days),
             "blasts": blasts,
+            "clinic_days": clinic_days,
+            "holidays": holidays,
         }
     )
-    plan = make_plan(request)
+    plan = plan_course(request)
     _emit_plan(plan, fmt, output, force)
 
 

@@ -132,19 +132,33 @@ def dose_table(plan: Plan) -> Table:
     t.add_column("Dose", justify="center")
     t.add_column("mg/m2", justify="right")
     t.add_column("mg", justify="right")
+    moved = any(d.planned_date is not None for d in plan.doses)
+    if moved:
+        t.add_column("Planned")
     t.add_column("Before / around the dose")
     short = ", ".join(REMINDER_SHORT[r.key] for r in rules.DOSE_REMINDERS)
     for d in plan.doses:
-        extra = "" if not d.notes else "; " + "; ".join(d.notes)
-        t.add_row(
-            d.date.isoformat(),
-            d.date.strftime("%a"),
-            d.label,
-            f"{d.mg_per_m2}",
-            f"{d.mg}",
-            short + extra,
-        )
+        extra = "" if not d.notes else "; see notes"
+        cells = [d.date.isoformat(), d.date.strftime("%a"), d.label, f"{d.mg_per_m2}", f"{d.mg}"]
+        if moved:
+            planned = d.planned_date
+            cells.append("" if planned is None else f"{planned.isoformat()} {planned:%a}")
+        cells.append(short + extra)
+        t.add_row(*cells)
     return t
+
+
+def dose_notes_text(plan: Plan) -> Text | None:
+    """Why doses differ from the plain regimen (moves, reductions), one line per note."""
+    noted = [d for d in plan.doses if d.notes]
+    if not noted:
+        return None
+    text = Text()
+    text.append("Changes to the regimen's dates and doses:\n", style="bold")
+    for d in noted:
+        for n in d.notes:
+            text.append(f"  {d.label}: {n}\n")
+    return text
 
 
 def reminders_text(plan: Plan) -> Text:
@@ -171,6 +185,9 @@ def plan_view(plan: Plan) -> Group:
     parts.append(calendar_view(plan))
     parts.append(Text(f"{DOSE_MARK} = infusion day", style="dim"))
     parts.append(dose_table(plan))
+    changes = dose_notes_text(plan)
+    if changes is not None:
+        parts.append(changes)
     parts.append(reminders_text(plan))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]

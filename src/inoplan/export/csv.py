@@ -1,4 +1,8 @@
-"""The plan as CSV: a header row, then one row per dose (UTF-8, ISO dates)."""
+"""The plan as CSV: a header row, then one row per dose (UTF-8, ISO dates).
+
+``planned_date`` is empty unless the dose was moved (clinic day, delay); then it
+holds the regimen's date and ``notes`` says why, entries joined by ``; ``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,18 @@ from collections.abc import Iterable
 
 from inoplan.plan import Plan
 
-COLUMNS = ("patient_id", "cycle", "day", "date", "weekday", "mg_per_m2", "dose_mg", "bsa_m2")
+COLUMNS = (
+    "patient_id",
+    "cycle",
+    "day",
+    "date",
+    "weekday",
+    "mg_per_m2",
+    "dose_mg",
+    "bsa_m2",
+    "planned_date",
+    "notes",
+)
 
 
 def rows(plan: Plan) -> Iterable[list[str]]:
@@ -24,6 +39,8 @@ def rows(plan: Plan) -> Iterable[list[str]]:
             f"{d.mg_per_m2}",
             f"{d.mg}",
             f"{plan.bsa.m2}",
+            "" if d.planned_date is None else d.planned_date.isoformat(),
+            "; ".join(d.notes),
         ]
 
 

@@ -38,6 +38,8 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
     }
     if dose.notes:
         out["notes"] = list(dose.notes)
+    if dose.planned_date is not None:
+        out["planned_date"] = dose.planned_date.isoformat()
     return out
 
 
