@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from inoplan.bsa import given_bsa
+from inoplan.cli import app
 from inoplan.clinic import (
     ClinicCalendar,
     apply_clinic_days,
@@ -27,7 +28,6 @@ from inoplan.clinic import (
     format_clinic_days,
     parse_clinic_days,
 )
-from inoplan.cli import app
 from inoplan.errors import InputError
 from inoplan.plan import Plan, PlanRequest, make_plan
 from inoplan.rules import Response
@@ -47,10 +47,6 @@ def plan_for(start: date, response: Response = Response.CR, cycles: int = 2) -> 
 
 def dates(plan: Plan) -> list[date]:
     return [d.date for d in plan.doses]
-
-
-def by_label(plan: Plan) -> dict[str, object]:
-    return {d.label: d for d in plan.doses}
 
 
 # --- parsing -----------------------------------------------------------------------
