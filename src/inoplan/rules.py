@@ -333,3 +333,22 @@ MODIFICATION_RULES: Final = (
     IRR,
     OTHER_TOXICITY,
 )
+
+#: Interruption for toxicity, by its length in days [?] (spec section 6), quoted
+#: by ``inoplan check --days-held``; ``inoplan replan`` applies it to the plan.
+INTERRUPTION_ROWS: Final = (
+    (0, "< 7 days within a cycle", "delay the next dose, keeping at least 6 days between doses"),
+    (7, ">= 7 days", "omit the next dose within the cycle"),
+    (
+        14,
+        ">= 14 days",
+        "once recovered, reduce the total dose by 25% for the next cycle; if further "
+        "modification is needed, 2 doses per cycle from then on; if the 25% reduction "
+        "followed by 2 doses per cycle is not tolerated, discontinue permanently",
+    ),
+    (29, "> 28 days", "consider permanent discontinuation"),
+)
+#: Plausible laboratory input [inoplan]: a count above these is almost surely in
+#: another unit (cells/mm3 instead of x 10^9/L) and is refused, not guessed.
+ANC_RANGE: Final = (Decimal(0), Decimal(100))
+PLATELET_RANGE: Final = (Decimal(0), Decimal(2000))
