@@ -331,3 +331,24 @@ def test_bad_clinic_input_is_one_line_and_writes_nothing(
     assert words in result.stderr
     assert not out.exists()
 
+
+
+def test_a_tie_prefers_the_day_that_keeps_the_next_cycle_on_time() -> None:
+    # Cycle 1 from Mon 2026-01-05 (day n = 01-05 + n - 1), every day open except
+    # day 8 (01-12), day 9 (01-13) and days 14-16 (01-18..01-20).
+    # Day 8: day 6 is 5 days after day 1 (refused), 8 and 9 closed, day 7 (-1)
+    # beats day 10 (+2) -> 01-11.
+    # Day 15: days 13 (-2) and 17 (+2) tie. Day 17 (01-21) would sit 5 days
+    # before C2D1 (day 22, 01-26) and delay cycle 2; day 13 (01-17) is 6 days
+    # after 01-11 -> day 13, and cycle 2 starts on time.
+    closed = {date(2026, 1, 12), date(2026, 1, 13)} | {date(2026, 1, d) for d in (18, 19, 20)}
+    plan = apply_clinic_days(
+        plan_for(date(2026, 1, 5)), lambda d: "closed" if d in closed else None
+    )
+    assert dates(plan)[:4] == [
+        date(2026, 1, 5),
+        date(2026, 1, 11),
+        date(2026, 1, 17),
+        date(2026, 1, 26),
+    ]
+    assert "2 days early" in plan.doses[2].notes[0]
