@@ -102,7 +102,7 @@ def test_day_8_on_christmas_in_bavaria_moves_to_thursday() -> None:
     ]
     d8 = plan.doses[1]
     assert d8.planned_date == date(2026, 12, 25)
-    assert "Christmas Day" in d8.notes[0] and "1 day early" in d8.notes[0]
+    assert "Christmas Day" in d8.notes[0] and "1 day earlier" in d8.notes[0]
     assert plan.doses[2].planned_date == date(2027, 1, 1)
     assert plan.doses[0].planned_date is None and plan.doses[0].notes == ()
     # totals unchanged: 0.8 + 0.5 + 0.5 = 1.8 and 3 x 0.5 = 1.5 mg/m2
@@ -172,7 +172,7 @@ def test_tie_goes_to_the_later_day_and_spacing_moves_day_15() -> None:
         date(2025, 1, 2),
         date(2025, 1, 8),
     ]
-    assert "1 day late" in plan.doses[1].notes[0]
+    assert "1 day later" in plan.doses[1].notes[0]
 
 
 def test_day_15_moved_late_pushes_the_next_cycle() -> None:
@@ -304,8 +304,15 @@ def test_table_lists_the_moves() -> None:
     result = run(*XMAS)
     assert result.exit_code == 0, result.stderr
     out = " ".join(result.stdout.split())
-    assert "Planned" in out and "2026-12-25 Fri" in out
-    assert "C1D8: moved from 2026-12-25 Fri to 2026-12-24 Thu" in out
+    assert "planned 2026-12-25" in out
+    assert "moved from Fri 2026-12-25 to Thu 2026-12-24" in out.replace("│ ", "")
+
+
+def test_csv_of_an_unmoved_plan_keeps_its_columns() -> None:
+    # Every day open: nothing moves, so no planned_date/notes columns appear.
+    result = run("schedule", "--start", "2026-12-18", "--bsa", "1.82", "--cycles", "1",
+                 "--format", "csv")  # fmt: skip
+    assert result.stdout.splitlines()[0].endswith(",bsa_m2")
 
 
 @pytest.mark.parametrize(
@@ -351,4 +358,27 @@ def test_a_tie_prefers_the_day_that_keeps_the_next_cycle_on_time() -> None:
         date(2026, 1, 17),
         date(2026, 1, 26),
     ]
-    assert "2 days early" in plan.doses[2].notes[0]
+    assert "2 days earlier" in plan.doses[2].notes[0]
+
+
+def test_a_saved_plan_is_rebuilt_with_its_clinic_moves(tmp_path: Path) -> None:
+    from inoplan.planfile import plan_from_data, read_plan_json
+
+    saved = tmp_path / "plan.json"
+    assert run(*XMAS, "--format", "json", "-o", str(saved)).exit_code == 0
+    plan = plan_from_data(read_plan_json(saved))
+    # The same dates as when saved: C1D8 on Thu 2026-12-24, not Christmas Day.
+    assert dates(plan)[1:3] == [date(2026, 12, 24), date(2026, 12, 31)]
+    assert plan.doses[1].planned_date == date(2026, 12, 25)
+
+
+def test_replan_names_doses_left_on_closed_days(tmp_path: Path) -> None:
+    # A re-plan schedules from the recorded events and does not move doses off
+    # closed days; it must not let C1D8 land silently on Christmas Day.
+    saved = tmp_path / "plan.json"
+    assert run(*XMAS, "--format", "json", "-o", str(saved)).exit_code == 0
+    result = run("replan", str(saved), "--given", "C1D1=2026-12-18", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    warnings = " ".join(json.loads(result.stdout)["warnings"])
+    assert "C1D8 on Fri 2026-12-25: Christmas Day" in warnings
+    assert "C1D15 on Fri 2027-01-01: New Year's Day" in warnings

@@ -531,12 +531,10 @@ def check(v: LabValues) -> CheckResult:
 
 
 def _interruption_note(days: int) -> str:
-    condition, action = "", ""
-    for start, cond, act in rules.INTERRUPTION_ROWS:
-        if days >= start:
-            condition, action = cond, act
+    hits = rules.interruption_rules(days)
+    said = "; ".join(r.text for r in hits) if hits else "no interruption rule applies"
     text = (
-        f"held {days} days; interruption table, {condition}: {action} "
+        f"held {days} days; interruption table: {said} "
         f"({rules.VERIFY_NOTE}; inoplan replan applies it to the plan)"
     )
     if days > rules.HEMATOLOGIC_PERSIST_DAYS:

@@ -78,6 +78,19 @@ class InoplanGroup(TyperGroup):
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # Runs on every invocation; only a Tab press (the completion variable set)
+        # goes further, set up to answer without Rich or pydantic value checks.
+        if complete_var is None:
+            complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(complete_var):
+            from inoplan.complete import prepare_completion
+
+            prepare_completion()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 app = typer.Typer(
     cls=InoplanGroup,
@@ -310,6 +323,143 @@ def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
             write_output(output, console.export_text(), force)
 
 
+@app.command()
+def replan(
+    plan_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLAN", help="A plan saved with --format json (by schedule or replan)."
+        ),
+    ],
+    given: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--given",
+            help="A dose given on a date: C1D8=2026-12-10 (days 8 and 15 within +/- 2 days).",
+            metavar="DOSE=DATE",
+        ),
+    ] = None,
+    held: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--held",
+            help="A day 8 or 15 dose not given, with the reason: C1D15=grade 2 mucositis.",
+            metavar="DOSE=REASON",
+        ),
+    ] = None,
+    interrupt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--interrupt",
+            help="Treatment interrupted for toxicity for N days from the day DOSE was due: "
+            "C1D8=9 or C1D8=9:grade 3 rash.",
+            metavar="DOSE=DAYS[:REASON]",
+        ),
+    ] = None,
+    assessment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--assessment",
+            help="Response assessed on a date: 2026-12-20=cr or 2026-12-20=cr:negative "
+            "(none, cr, cri; MRD negative, positive, unknown).",
+            metavar="DATE=RESPONSE[:MRD]",
+        ),
+    ] = None,
+    hsct_decision: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hsct-decision",
+            help="Decided on a date whether to proceed to HSCT: 2026-12-20=yes.",
+            metavar="DATE=yes|no",
+        ),
+    ] = None,
+    discontinue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--discontinue",
+            help="Treatment stopped for good on a date: 2026-12-12=hepatic VOD.",
+            metavar="DATE=REASON",
+        ),
+    ] = None,
+    two_dose_days: Annotated[
+        str | None,
+        typer.Option(
+            "--two-dose-days",
+            help="The 2 days kept at 2 doses per cycle (the clinician's choice): 1,8.",
+            metavar="D,D",
+        ),
+    ] = None,
+    reduced_doses: Annotated[
+        str | None,
+        typer.Option(
+            "--reduced-doses",
+            help="Split of a 25% reduction, mg/m2 on days 1/8/15 (default: each dose x 0.75).",
+            metavar="A/B/C",
+        ),
+    ] = None,
+    events_file: Annotated[
+        str | None,
+        typer.Option("--events", help="More events from a CSV or JSON file.", metavar="FILE"),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """Record what happened and re-plan the rest of a saved course.
+
+    The plan is rebuilt from the inputs it records, with its earlier events
+    and these new ones; every changed dose says why. Save the result with
+    --format json to record further events later.
+
+    Examples:
+
+      inoplan replan plan.json --given C1D1=2026-12-01 --interrupt "C1D8=9:grade 3 rash"
+
+      inoplan replan plan.json --assessment 2026-12-20=cr:negative --format json -o plan2.json
+
+      inoplan replan plan.json --discontinue "2026-12-12=hepatic VOD"
+
+      inoplan replan plan.json --events events.csv --format csv
+    """
+    from inoplan.errors import InputError
+    from inoplan.events import events_from_options, read_events_file
+    from inoplan.output import check_target
+    from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
+    from inoplan.replan import replan_history
+
+    check_target(output, force)
+    data = read_plan_json(plan_file)
+    request = request_from_plan(data)
+    recorded = events_from_plan(data)
+    revision = revision_of(data) + 1
+    single = [[v] if v is not None else [] for v in (two_dose_days, reduced_doses)]
+    new = events_from_options(
+        [
+            ("--given", given or []),
+            ("--held", held or []),
+            ("--interrupt", interrupt or []),
+            ("--assessment", assessment or []),
+            ("--hsct-decision", hsct_decision or []),
+            ("--discontinue", discontinue or []),
+            ("--two-dose-days", single[0]),
+            ("--reduced-doses", single[1]),
+        ],
+        revision,
+    )
+    if events_file is not None:
+        new.extend(read_events_file(events_file, revision))
+    if not new:
+        raise InputError(
+            "replan",
+            "no event given; record one with --given, --held, --interrupt, --assessment, "
+            "--hsct-decision, --discontinue or --events",
+        )
+    plan = replan_history(request, [*recorded, *new])
+    _emit_plan(plan, fmt, output, force)
+
+
 @app.command("bsa")
 def bsa_command(
     height: HeightOpt = None,
@@ -342,6 +492,242 @@ def bsa_command(
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+
+
+# --- pharmacy: compounding worksheet and worklist ----------------------------------------
+
+
+class Market(str, Enum):
+    US = "us"
+    EU = "eu"
+
+
+assert tuple(m.value for m in Market) == rules.MARKETS
+
+MarketOpt = Annotated[
+    Market,
+    typer.Option(
+        "--market",
+        help="Which vial: us (0.9 mg, 3.6 mL deliverable) or eu (1 mg).",
+        case_sensitive=False,
+    ),
+]
+
+
+def _emit_text(view: Any, output: str, force: bool) -> None:
+    from inoplan.output import write_output
+    from inoplan.render import text_console
+    from inoplan.render_pharmacy import print_view
+
+    if output == "-":
+        print_view(view, text_console())
+    else:
+        console = text_console(record=True)
+        print_view(view, console)
+        write_output(output, console.export_text(), force)
+
+
+@app.command()
+def prep(
+    plan_file: Annotated[
+        str | None,
+        typer.Argument(
+            help="A saved JSON plan (from schedule --format json); give --cycle and --day.",
+            metavar="[PLAN]",
+            show_default=False,
+        ),
+    ] = None,
+    dose_mg: Annotated[
+        str | None, typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).")
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.")
+    ] = None,
+    day: Annotated[str | None, typer.Option("--day", help="Day of the cycle: 1, 8 or 15.")] = None,
+    height: HeightOpt = None,
+    weight: WeightOpt = None,
+    bsa: Annotated[
+        str | None, typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.")
+    ] = None,
+    bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
+    response: Annotated[
+        ResponseChoice,
+        typer.Option(
+            "--response",
+            help="Response status when the cycle starts (decides day 1 of cycle 2+).",
+            case_sensitive=False,
+        ),
+    ] = ResponseChoice.PENDING,
+    market: MarketOpt = Market.US,
+    reconstituted_at: Annotated[
+        str | None,
+        typer.Option(
+            "--reconstituted-at",
+            help="Reconstitution clock time, HH:MM: gives the latest times to dilute and finish.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """Compounding worksheet for one dose: vials, volumes, final bag, deadlines, waste.
+
+    The dose comes from --dose-mg, from a saved plan with --cycle and --day, or
+    from height and weight (or --bsa) with --cycle, --day and --response.
+
+    Examples:
+
+      inoplan prep --dose-mg 1.46 --reconstituted-at 08:15
+
+      inoplan prep plan.json --cycle 2 --day 8 --market eu --format json
+
+      inoplan prep --height 170 --weight 70 --cycle 1 --day 1
+    """
+    from inoplan.errors import InputError
+    from inoplan.output import check_target, write_output
+    from inoplan.pharmacy import parse_clock, parse_dose_mg, vial_for, worksheet
+    from inoplan.prep_input import dose_from_body, dose_from_plan
+
+    check_target(output, force)
+    vial = vial_for(str(market.value))
+    at = None if reconstituted_at is None else parse_clock(reconstituted_at)
+    body = any(v is not None for v in (height, weight, bsa))
+    given = [
+        name
+        for name, present in (
+            ("--dose-mg", dose_mg is not None),
+            ("PLAN", plan_file is not None),
+            ("--height/--weight/--bsa", body),
+        )
+        if present
+    ]
+    if len(given) != 1:
+        raise InputError(
+            given[1] if len(given) > 1 else "--dose-mg",
+            "give exactly one of --dose-mg, a PLAN file with --cycle/--day, or "
+            "--height and --weight (or --bsa) with --cycle/--day"
+            + (f" (got {' and '.join(given)})" if given else ""),
+        )
+    if dose_mg is not None:
+        for name, value in (("--cycle", cycle), ("--day", day)):
+            if value is not None:
+                raise InputError(name, "not used with --dose-mg")
+        dose = parse_dose_mg(dose_mg)
+        context: dict[str, Any] = {"source": "dose_mg"}
+        heading = f"Compounding worksheet: {dose} mg"
+    elif plan_file:
+        dose, context, heading = dose_from_plan(plan_file, cycle, day)
+    else:
+        dose, context, heading = dose_from_body(
+            {
+                "height": height,
+                "weight": weight,
+                "bsa": bsa,
+                "bsa_formula": _str(bsa_formula) if bsa is None else None,
+            },
+            cycle,
+            day,
+            _str(response) or "pending",
+        )
+    ws = worksheet(dose, vial, at)
+    if fmt is PlanFormat.JSON:
+        from inoplan.export.pharmacy import worksheet_json
+
+        write_output(output, worksheet_json(ws, context), force)
+    elif fmt is PlanFormat.CSV:
+        from inoplan.export.pharmacy import worksheet_csv
+
+        write_output(output, worksheet_csv(ws), force)
+    else:
+        from inoplan.render_pharmacy import worksheet_view
+
+        _emit_text(worksheet_view(ws, heading), output, force)
+
+
+@app.command()
+def worklist(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of saved JSON plans, one plan, or a patients CSV.",
+            metavar="SOURCE",
+            show_default=False,
+        ),
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The day, YYYY-MM-DD (default today); first day with --to."),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day of a range, YYYY-MM-DD (inclusive).")
+    ] = None,
+    market: MarketOpt = Market.US,
+    share_vials: Annotated[
+        bool,
+        typer.Option(
+            "--share-vials",
+            help="Also count vials and waste if doses of one session (4 h) share vials.",
+        ),
+    ] = False,
+    round_within: Annotated[
+        str | None,
+        typer.Option("--round-within", help="Round doses by at most this much, e.g. 5%."),
+    ] = None,
+    round_to: Annotated[
+        str | None,
+        typer.Option("--round-to", help="Round to a step in mg (0.1) or to whole vials (vial)."),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """The pharmacy worklist: every infusion due on a day or in a range, across patients.
+
+    Each plan is rebuilt from the inputs it records, never from doses typed into
+    the file. Dose rounding and vial sharing are off unless asked for.
+
+    Examples:
+
+      inoplan worklist plans/ --date 2026-12-08
+
+      inoplan worklist patients.csv --date 2026-12-07 --to 2026-12-11 --share-vials
+
+      inoplan worklist plans/ --round-within 5% --round-to 0.1 --format csv -o today.csv
+    """
+    import datetime as dt
+
+    from inoplan.output import check_target, write_output
+    from inoplan.pharmacy import parse_percent, parse_round_to, vial_for
+    from inoplan.units import parse_date
+    from inoplan.worklist import build_worklist, load_patients
+
+    check_target(output, force)
+    vial = vial_for(str(market.value))
+    first = dt.date.today() if date is None else parse_date(date, "--date")
+    last = first if to is None else parse_date(to, "--to")
+    within = None if round_within is None else parse_percent(round_within)
+    step = None if round_to is None else parse_round_to(round_to)
+    sources = load_patients(source)
+    wl = build_worklist(sources, first, last, vial, share_vials, within, step)
+    if fmt is PlanFormat.JSON:
+        from inoplan.export.pharmacy import worklist_json
+
+        write_output(output, worklist_json(wl), force)
+    elif fmt is PlanFormat.CSV:
+        from inoplan.export.pharmacy import worklist_csv
+
+        write_output(output, worklist_csv(wl), force)
+    else:
+        from inoplan.render_pharmacy import worklist_view
+
+        _emit_text(worklist_view(wl), output, force)
+
+
+# --- dose modifications from laboratory values ---------------------------------------
 
 
 class CheckFormat(str, Enum):

@@ -218,11 +218,40 @@ def plan_course(request: PlanRequest) -> Plan:
     return replace(moved, notes=(*moved.notes, calendar.describe()))
 
 
+def flag_closed_days(plan: Plan) -> Plan:
+    """Warn about doses still to give that fall on a closed day (after a re-plan).
+
+    A re-plan (``inoplan replan``) schedules from recorded events and does not
+    move doses off closed days; rather than let a dose land silently on a
+    weekend or holiday, each one is named in a warning.
+    """
+    calendar = calendar_for(plan.request)
+    if not calendar.restricts:
+        return plan
+    found = [
+        f"{d.label} on {d.date:%a} {d.date.isoformat()}: {why}"
+        for d in plan.doses
+        if d.status != "given" and (why := calendar.why_closed(d.date)) is not None
+    ]
+    if not found:
+        return plan
+    warning = (
+        "re-planned doses are not moved off closed clinic days; move these by hand inside "
+        "their +/-2 day window (day 1: the cycle with it): " + "; ".join(found)
+    )
+    return replace(plan, warnings=(*plan.warnings, warning))
+
+
 # --- moving doses -------------------------------------------------------------------
 
 
-def _fmt(day: date) -> str:
-    return f"{day.isoformat()} {day.strftime('%a')}"
+def _shift(old: date, new: date) -> str:
+    """``from Fri 2026-12-25, 1 day earlier``."""
+    n = (new - old).days
+    return (
+        f"from {old:%a} {old.isoformat()} to {new:%a} {new.isoformat()}, "
+        f"{_days(abs(n))} {'later' if n > 0 else 'earlier'}"
+    )
 
 
 def _days(n: int) -> str:
@@ -398,7 +427,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
         day1_note = None
         if start != day1.date:
             day1_note = (
-                f"moved from {_fmt(day1.date)} to {_fmt(start)}: "
+                f"moved {_shift(day1.date, start)}: "
                 + "; ".join(why_start)
                 + "; the cycle moves with it"
             )
@@ -425,12 +454,8 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
                             f"{slot.nominal.isoformat()} leaves fewer than {gap} days "
                             "to the next dose"
                         )
-                    parts.append(
-                        f"{cause}; nearest open day in the +/-{slot.window} day window, "
-                        f"{_days(abs((d - slot.nominal).days))} "
-                        f"{'late' if d > slot.nominal else 'early'}"
-                    )
-                note = f"moved from {_fmt(dose.date)} to {_fmt(d)}: " + "; ".join(parts)
+                    parts.append(f"{cause}; nearest open day within +/-{slot.window} days")
+                note = f"moved {_shift(dose.date, d)}: " + "; ".join(parts)
             prev = _moved(dose, d, note)
             doses.append(prev)
         last_dose = doses[-1]

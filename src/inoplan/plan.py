@@ -55,6 +55,8 @@ class Dose:
     planned_date: datetime.date | None = None
     #: Raised each time a re-plan changes this dose, so calendars update the event.
     sequence: int = 0
+    #: ``planned``; ``given`` once recorded as given; ``omitted`` (in :attr:`Plan.omitted`).
+    status: str = "planned"
 
     @property
     def label(self) -> str:
@@ -114,6 +116,12 @@ class Plan:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     reminders: tuple[Reminder, ...] = field(default=())
+    #: Doses of the regimen that will not be given (held, omitted by a rule), with why.
+    omitted: tuple[Dose, ...] = ()
+    #: What happened, as saved records (``inoplan replan``); ``()`` for a fresh plan.
+    events: tuple[tuple[tuple[str, str], ...], ...] = ()
+    #: 0 for a fresh plan, raised by one on each ``inoplan replan``.
+    revision: int = 0
 
     @property
     def bsa(self) -> Bsa:

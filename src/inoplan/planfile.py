@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inoplan.errors import InputError
-from inoplan.plan import PlanRequest
+from inoplan.plan import Plan, PlanRequest
 from inoplan.request import FIELDS, request_from_strings
+
+if TYPE_CHECKING:
+    from inoplan.events import Event
 
 SCHEMA_FAMILY = "inoplan.plan/"
 SUPPORTED_VERSIONS = (1,)
@@ -64,4 +67,40 @@ def request_from_plan(data: dict[str, Any], field: str = "PLAN") -> PlanRequest:
     return request_from_strings(inputs, lambda name: f"{field}: inputs.{name}")
 
 
-__all__ = ["FIELDS", "check_schema", "read_plan_json", "request_from_plan"]
+def events_from_plan(data: dict[str, Any], field: str = "PLAN") -> list[Event]:
+    """The events a re-planned plan records (``[]`` for a fresh plan), parsed as when recorded."""
+    from inoplan.events import events_from_saved
+
+    return events_from_saved(data.get("events"), field)
+
+
+def revision_of(data: dict[str, Any], field: str = "PLAN") -> int:
+    """How many times the plan was re-planned (0 for a fresh plan)."""
+    value = data.get("revision", 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InputError(f"{field}: revision", "expected a whole number 0 or more")
+    return value
+
+
+def plan_from_data(data: dict[str, Any], field: str = "PLAN") -> Plan:
+    """The plan a saved file stands for, rebuilt from its inputs and its events."""
+    from inoplan.replan import replan_history
+
+    events = events_from_plan(data, field)
+    revision = revision_of(data, field)
+    if any(e.revision > revision for e in events):
+        raise InputError(
+            f"{field}: events", f"an event has a revision above the plan's ({revision})"
+        )
+    return replan_history(request_from_plan(data, field), events)
+
+
+__all__ = [
+    "FIELDS",
+    "check_schema",
+    "events_from_plan",
+    "plan_from_data",
+    "read_plan_json",
+    "request_from_plan",
+    "revision_of",
+]

@@ -32,7 +32,8 @@ def _regimen_lines(plan: Plan) -> list[str]:
     groups: list[tuple[int, int, str]] = []
     for c in plan.cycles:
         per_day = "/".join(f"{d.mg_per_m2}" for d in c.doses)
-        desc = f"{per_day} mg/m2 on days 1/8/15 ({c.total_mg_per_m2} mg/m2), {c.length_days} days"
+        days = "/".join(str(d.day) for d in c.doses)
+        desc = f"{per_day} mg/m2 on days {days} ({c.total_mg_per_m2} mg/m2), {c.length_days} days"
         if groups and groups[-1][2] == desc and groups[-1][1] == c.number - 1:
             groups[-1] = (groups[-1][0], c.number, desc)
         else:
@@ -52,6 +53,8 @@ def summary(plan: Plan) -> Table:
     t.add_column()
     if req.patient_id:
         t.add_row("Patient id", req.patient_id)
+    if plan.revision:
+        t.add_row("Re-planned", f"revision {plan.revision}, {len(plan.events)} events recorded")
     if bsa.height_cm is not None:
         t.add_row("Height / weight", f"{bsa.height_cm.normalize():f} cm / {bsa.weight_kg} kg")
     t.add_row("BSA", f"{bsa.m2} m2 ({bsa.working})")
@@ -132,33 +135,33 @@ def dose_table(plan: Plan) -> Table:
     t.add_column("Dose", justify="center")
     t.add_column("mg/m2", justify="right")
     t.add_column("mg", justify="right")
-    moved = any(d.planned_date is not None for d in plan.doses)
-    if moved:
-        t.add_column("Planned")
     t.add_column("Before / around the dose")
     short = ", ".join(REMINDER_SHORT[r.key] for r in rules.DOSE_REMINDERS)
-    for d in plan.doses:
-        extra = "" if not d.notes else "; see notes"
-        cells = [d.date.isoformat(), d.date.strftime("%a"), d.label, f"{d.mg_per_m2}", f"{d.mg}"]
-        if moved:
-            planned = d.planned_date
-            cells.append("" if planned is None else f"{planned.isoformat()} {planned:%a}")
-        cells.append(short + extra)
-        t.add_row(*cells)
+    rows = sorted((*plan.doses, *plan.omitted), key=lambda d: (d.date, d.cycle, d.day))
+    for d in rows:
+        if d.status == "omitted":
+            t.add_row(
+                Text(d.date.isoformat(), style="strike"),
+                d.date.strftime("%a"),
+                d.label,
+                "-",
+                "-",
+                "NOT GIVEN: " + "; ".join(d.notes),
+            )
+            continue
+        first = "given" if d.status == "given" else short
+        if d.planned_date is not None:
+            first += f"; planned {d.planned_date.isoformat()}"
+        extra = "" if not d.notes else "; " + "; ".join(d.notes)
+        t.add_row(
+            d.date.isoformat(),
+            d.date.strftime("%a"),
+            d.label,
+            f"{d.mg_per_m2}",
+            f"{d.mg}",
+            first + extra,
+        )
     return t
-
-
-def dose_notes_text(plan: Plan) -> Text | None:
-    """Why doses differ from the plain regimen (moves, reductions), one line per note."""
-    noted = [d for d in plan.doses if d.notes]
-    if not noted:
-        return None
-    text = Text()
-    text.append("Changes to the regimen's dates and doses:\n", style="bold")
-    for d in noted:
-        for n in d.notes:
-            text.append(f"  {d.label}: {n}\n")
-    return text
 
 
 def reminders_text(plan: Plan) -> Text:
@@ -185,9 +188,6 @@ def plan_view(plan: Plan) -> Group:
     parts.append(calendar_view(plan))
     parts.append(Text(f"{DOSE_MARK} = infusion day", style="dim"))
     parts.append(dose_table(plan))
-    changes = dose_notes_text(plan)
-    if changes is not None:
-        parts.append(changes)
     parts.append(reminders_text(plan))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]

@@ -185,6 +185,206 @@ BSA_CAP_WARNING: Final = (
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
 
+# --- Re-planning: interruptions and dose modifications (spec sections 3, 4, 6) -------
+
+
+@dataclass(frozen=True)
+class InterruptionRule:
+    """One row of the interruption table: what an interruption of ``min_days`` or more does."""
+
+    min_days: int
+    action: Literal["delay", "omit_next", "modify_next_cycle", "consider_discontinuation"]
+    text: str
+    evidence: Evidence
+    #: What the rule does, in a few words, for the note next to the dose.
+    short: str = ""
+
+
+#: Interruption for toxicity, by its length [?: the label's table, exact words not seen].
+#: Rows are cumulative: a 16-day interruption omits the next dose within the cycle
+#: *and* modifies the next cycle. ``> 28`` days is ``>= 29`` whole days.
+INTERRUPTION_TABLE: Final = (
+    InterruptionRule(
+        1,
+        "delay",
+        "< 7 days: delay the next dose, keeping at least 6 days between doses",
+        "?",
+        "delay the next dose",
+    ),
+    InterruptionRule(
+        7,
+        "omit_next",
+        ">= 7 days: omit the next dose within the cycle",
+        "?",
+        "omit the next dose within the cycle",
+    ),
+    InterruptionRule(
+        14,
+        "modify_next_cycle",
+        ">= 14 days: once recovered, reduce the total dose of the next cycle by 25%; if further "
+        "modification is needed, 2 doses per cycle from then on; if that is not tolerated, "
+        "discontinue permanently",
+        "?",
+        "modify the next cycle (25% less, then 2 doses per cycle, then discontinue)",
+    ),
+    InterruptionRule(
+        29,
+        "consider_discontinuation",
+        "> 28 days: consider permanent discontinuation",
+        "?",
+        "consider permanent discontinuation",
+    ),
+)
+#: The longest interruption inoplan accepts as input (a year); beyond that, re-plan afresh.
+MAX_INTERRUPTION_DAYS: Final = 365
+
+
+def interruption_rules(days: int) -> tuple[InterruptionRule, ...]:
+    """The rows of :data:`INTERRUPTION_TABLE` that an interruption of ``days`` triggers."""
+    hits = tuple(r for r in INTERRUPTION_TABLE if days >= r.min_days)
+    # "omit the next dose" replaces "delay it"; only the longest of the two applies.
+    if any(r.action == "omit_next" for r in hits):
+        hits = tuple(r for r in hits if r.action != "delay")
+    return hits
+
+
+#: The total dose of the next cycle after an interruption of >= 14 days: x 0.75 [?].
+REDUCED_TOTAL_FRACTION: Final = Decimal("0.75")
+#: [inoplan] The label does not say how the 25% is split: by default every dose of
+#: the cycle x 0.75 (1.8 -> 1.35 mg/m2; 1.5 -> 1.125 mg/m2). ``--reduced-doses``
+#: sets another split, checked to total exactly 75% of the cycle's regimen.
+DEFAULT_REDUCTION_SPLIT: Final = "each"
+#: Doses per cycle at the second modification level [?]; which days is the clinician's choice.
+TWO_DOSES_PER_CYCLE: Final = 2
+
+#: Modification levels, in the order repeated >= 14-day interruptions reach them.
+MODIFICATION_LEVELS: Final = ("full", "reduced", "two_doses", "discontinue")
+
+#: "VOD/SOS or other severe liver toxicity: permanently discontinue" [L].
+VOD_RULE: Final = "VOD/SOS or other severe liver toxicity: permanently discontinue"
+#: Hematologic rule for a late day 1 (US) [L].
+LATE_CYCLE_DAYS: Final = 28
+LATE_CYCLE_NOTE: Final = (
+    "US label: discontinue if low ANC or platelets persist more than 28 days and are "
+    "suspected to be drug-related"
+)
+
+# --- Preparation and administration (spec section 7) --------------------------------
+# US PI 2.4, EU SmPC 6.6. Only the numbers the spec gives; what it does not give is
+# ``None`` here and shown to the user as not known, never filled in.
+
+
+@dataclass(frozen=True)
+class Vial:
+    """A single-dose vial of one market, as the spec describes it.
+
+    ``usable_mg`` is the drug the vial delivers after reconstitution, used to count
+    vials and waste. ``water_ml`` and ``deliverable_ml`` are ``None`` where the spec
+    does not give them; ``usable_mg_evidence`` says how sure the usable amount is.
+    """
+
+    market: str
+    label: str
+    usable_mg: Decimal
+    mg_per_ml: Decimal
+    water_ml: Decimal | None
+    deliverable_ml: Decimal | None
+    evidence: Evidence
+    usable_mg_evidence: Evidence
+    note: str | None = None
+
+
+VIALS: Final = {
+    "us": Vial(
+        market="us",
+        label="US 0.9 mg vial",
+        usable_mg=Decimal("0.9"),
+        mg_per_ml=Decimal("0.25"),
+        water_ml=Decimal("4"),
+        deliverable_ml=Decimal("3.6"),
+        evidence="L",
+        usable_mg_evidence="L",
+    ),
+    "eu": Vial(
+        market="eu",
+        label="EU 1 mg vial",
+        usable_mg=Decimal("1"),
+        mg_per_ml=Decimal("0.25"),
+        water_ml=None,
+        deliverable_ml=None,
+        evidence="L",
+        # The spec gives 1 mg per vial but not whether all of it can be withdrawn.
+        usable_mg_evidence="?",
+        note=(
+            "EU vial: the water volume per vial and the deliverable volume are not in "
+            "inoplan's rules; take them from the SmPC. Vial count and waste assume the whole "
+            "1 mg can be withdrawn"
+        ),
+    ),
+}
+MARKETS: Final = tuple(VIALS)
+DEFAULT_MARKET: Final = "us"
+
+#: Dilute with 0.9% sodium chloride to this total volume [L].
+FINAL_VOLUME_ML: Final = Decimal("50")
+DILUENT: Final = "0.9% sodium chloride"
+RECONSTITUTION_FLUID: Final = "Sterile Water for Injection"
+#: Infuse over 1 hour at 50 mL/h at room temperature [L].
+INFUSION_RATE_ML_PER_H: Final = Decimal("50")
+INFUSION_HOURS: Final = 1
+#: At most this many hours from reconstitution to dilution [L, 3/2024].
+RECONSTITUTION_TO_DILUTION_MAX_H: Final = 4
+#: At most this many hours from reconstitution to the end of the infusion [L, 3/2024].
+RECONSTITUTION_TO_INFUSION_END_MAX_H: Final = 8
+#: Final concentration range for the 50 mL bag, mg/mL, from one hospital manual [?]:
+#: warn outside it, never refuse. (The syringe range 0.025-0.1 mg/mL is not used:
+#: inoplan prepares the 50 mL bag only.)
+FINAL_MG_PER_ML_RANGE: Final = (Decimal("0.01"), Decimal("0.1"))
+FINAL_MG_PER_ML_EVIDENCE: Final[Evidence] = "?"
+#: Concentrations are shown to this step (0.0292 mg/mL): 0.01 would hide the range check.
+CONCENTRATION_STEP: Final = Decimal("0.0001")
+
+#: Handling instructions printed on every worksheet, in order.
+PREPARATION_STEPS: Final = (
+    Reminder("swirl", "Swirl gently to dissolve; do not shake", "L"),
+    Reminder(
+        "light",
+        "Protect the reconstituted and the diluted solution from light; do not freeze",
+        "L",
+    ),
+    Reminder("room_temperature", "Infuse at room temperature", "L"),
+    Reminder("no_push", "Not as an IV push or bolus", "S"),
+    Reminder(
+        "filter",
+        "Filtering is not required; if filtered, use a PES, PVDF or hydrophilic polysulfone "
+        "filter, not nylon or mixed cellulose ester (MCE)",
+        "S",
+    ),
+    Reminder(
+        "vials_storage",
+        "Unopened vials: refrigerate at 2-8 C in the carton, protect from light, do not freeze",
+        "S",
+    ),
+)
+#: Per-step storage limits changed in 3/2024 and are not confirmed [?]: never printed.
+STORAGE_LIMITS_NOTE: Final = (
+    f"Per-step storage limits are not printed (changed in the 3/2024 label; {VERIFY_NOTE})"
+)
+#: The 3/2024 US label also describes syringe administration [L, headings only].
+SYRINGE_NOTE: Final = (
+    "This worksheet is for the 50 mL infusion bag; the US label (3/2024) also describes "
+    f"administration by syringe, not covered here ({VERIFY_NOTE})"
+)
+
+
+def largest_plausible_dose_mg() -> Decimal:
+    """The largest dose any plan can give: the largest plausible BSA x the largest mg/m2.
+
+    3.5 m2 x 0.8 mg/m2 = 2.8 mg. A dose above it is refused as a typing error.
+    """
+    largest_mg_per_m2 = max(v for r in REGIMENS.values() for v in r.mg_per_m2.values())
+    return BSA_M2_RANGE[1] * largest_mg_per_m2
+
 # --- Clinic days (spec section 3) [inoplan] ------------------------------------------
 #
 # How a dose on a closed day is moved. The window and the 6-day minimum above are
@@ -223,7 +423,7 @@ ANC_THRESHOLD: Final = Decimal(1)
 PLATELET_THRESHOLD: Final = Decimal(50)
 #: US label: discontinue if low counts persist longer than this and are
 #: suspected drug-related (the suspicion is the clinician's) [L].
-HEMATOLOGIC_PERSIST_DAYS: Final = 28
+HEMATOLOGIC_PERSIST_DAYS: Final = LATE_CYCLE_DAYS
 #: Liver tests, multiples of the ULN [L].
 BILIRUBIN_ULN_LIMIT: Final = Decimal("1.5")
 TRANSAMINASE_ULN_LIMIT: Final = Decimal("2.5")
@@ -334,20 +534,6 @@ MODIFICATION_RULES: Final = (
     OTHER_TOXICITY,
 )
 
-#: Interruption for toxicity, by its length in days [?] (spec section 6), quoted
-#: by ``inoplan check --days-held``; ``inoplan replan`` applies it to the plan.
-INTERRUPTION_ROWS: Final = (
-    (0, "< 7 days within a cycle", "delay the next dose, keeping at least 6 days between doses"),
-    (7, ">= 7 days", "omit the next dose within the cycle"),
-    (
-        14,
-        ">= 14 days",
-        "once recovered, reduce the total dose by 25% for the next cycle; if further "
-        "modification is needed, 2 doses per cycle from then on; if the 25% reduction "
-        "followed by 2 doses per cycle is not tolerated, discontinue permanently",
-    ),
-    (29, "> 28 days", "consider permanent discontinuation"),
-)
 #: Plausible laboratory input [inoplan]: a count above these is almost surely in
 #: another unit (cells/mm3 instead of x 10^9/L) and is refused, not guessed.
 ANC_RANGE: Final = (Decimal(0), Decimal(100))

@@ -35,7 +35,11 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
         "weekday": dose.date.strftime("%a"),
         "mg_per_m2": num(dose.mg_per_m2),
         "mg": num(dose.mg),
+        "status": dose.status,
+        "sequence": dose.sequence,
     }
+    if dose.planned_date is not None:
+        out["planned_date"] = dose.planned_date.isoformat()
     if dose.notes:
         out["notes"] = list(dose.notes)
     if dose.planned_date is not None:
@@ -108,6 +112,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "reminders": dose_reminders + plan_reminders,
         "notes": list(plan.notes),
         "warnings": list(plan.warnings),
+        "omitted_doses": [dose_to_dict(d) for d in plan.omitted],
+        # What happened, re-read by `inoplan replan` and when a plan is verified.
+        "revision": plan.revision,
+        "events": [dict(e) for e in plan.events],
     }
 
 

@@ -1,0 +1,146 @@
+"""Regenerate the generated parts of README.md from the code itself.
+
+    python scripts/gen_docs.py          # rewrite README.md in place
+    python scripts/gen_docs.py --check  # exit 1 if README.md is out of date
+
+Generated blocks sit between ``<!-- BEGIN generated:NAME -->`` and
+``<!-- END generated:NAME -->``: ``options`` (every command's options, from the
+Typer application) and ``example-*`` (real output of the README's examples).
+Never edit inside a block by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BLOCK_RE = re.compile(
+    r"(<!-- BEGIN generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END generated:(?P=name) -->)",
+    re.S,
+)
+
+#: Example blocks: name -> the command line shown (run with the installed entry point).
+EXAMPLES: dict[str, str] = {
+    "example-schedule": (
+        "inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr"
+    ),
+    "example-csv": "inoplan schedule --start 2026-12-01 --bsa 1.82 --response none --format csv",
+    "example-bsa": "inoplan bsa --height 170 --weight 70 --all",
+    "example-error": "inoplan schedule --start 03/04/2026 --height 170 --weight 70",
+    "example-clinic-holiday": (
+        "inoplan schedule --start 2026-12-18 --bsa 1.82 --response cr --cycles 2 "
+        "--clinic-days mon-fri --holidays DE-BY --format csv"
+    ),
+    "example-clinic-push": (
+        "inoplan schedule --start 2026-12-12 --bsa 1.82 --response cr --cycles 2 "
+        "--clinic-days mon-sat --holidays DE-BY --format csv"
+    ),
+    "example-clinic-refused": (
+        "inoplan schedule --start 2026-12-18 --bsa 1.82 --cycles 1 "
+        "--clinic-days mon-wed,fri --holidays DE-BY"
+    ),
+    "example-check-liver": (
+        "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
+        "--ast 110 --ast-uln 40 --alt 60 --alt-uln 40 --other-grade 1"
+    ),
+}
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def options_reference() -> str:
+    import typer.main
+
+    from inoplan.cli import app
+
+    root = typer.main.get_command(app)
+    out: list[str] = []
+    commands = getattr(root, "commands", {})
+    for name, cmd in [("inoplan", root), *commands.items()]:
+        if getattr(cmd, "hidden", False):
+            continue
+        title = "inoplan" if cmd is root else f"inoplan {name}"
+        out.append(f"### `{title}`\n")
+        summary = (cmd.help or "").strip().splitlines()[0] if cmd.help else ""
+        if summary:
+            out.append(f"{summary}\n")
+        out.append("| option | values | default | meaning |")
+        out.append("|---|---|---|---|")
+        for p in cmd.params:
+            if getattr(p, "hidden", False) or p.name in ("install_completion", "show_completion"):
+                continue
+            names = ", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts])
+            annotation = getattr(getattr(p, "type_descriptor", None), "annotation", None)
+            if getattr(p, "is_flag", False) or annotation is bool:
+                values = "flag"
+            elif isinstance(annotation, type) and issubclass(annotation, Enum):
+                values = " | ".join(str(c.value) for c in annotation)
+            else:
+                values = p.metavar or "TEXT"
+            default = p.default
+            if isinstance(default, Enum):
+                default = default.value
+            if getattr(p, "required", False):
+                shown = "required"
+            elif default in (None, False, "") or getattr(p, "is_flag", False):
+                shown = ""
+            else:
+                shown = f"`{default}`"
+            meaning = _cell(getattr(p, "help", "") or "")
+            out.append(f"| {names} | {_cell(str(values))} | {shown} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def example(command: str) -> str:
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    argv = shlex.split(command)
+    r = subprocess.run(
+        [sys.executable, "-m", "inoplan", *argv[1:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    body = r.stdout + r.stderr
+    lines = [line.rstrip() for line in body.rstrip("\n").splitlines()]
+    status = "" if r.returncode == 0 else f"\n$ echo $?\n{r.returncode}"
+    return "```\n$ " + command + "\n" + "\n".join(lines) + status + "\n```\n"
+
+
+def generate(name: str) -> str:
+    if name == "options":
+        return options_reference()
+    if name in EXAMPLES:
+        return example(EXAMPLES[name])
+    raise SystemExit(f"README.md: unknown generated block {name!r}")
+
+
+def render(text: str) -> str:
+    return BLOCK_RE.sub(lambda m: m.group(1) + generate(m["name"]) + m.group(4), text)
+
+
+def main(argv: list[str]) -> int:
+    current = README.read_text(encoding="utf-8")
+    fresh = render(current)
+    if "--check" in argv:
+        if fresh != current:
+            sys.stderr.write("README.md is out of date: run python scripts/gen_docs.py\n")
+            return 1
+        return 0
+    README.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

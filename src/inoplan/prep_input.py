@@ -1,0 +1,94 @@
+"""Where the dose of a worksheet comes from: a saved plan, or a BSA and a regimen day.
+
+The dose is always computed by the planner's own rules (``mg/m2 x BSA``, half-up
+to 0.01 mg), never read from a number in a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from inoplan import rules
+from inoplan.errors import InputError
+from inoplan.pharmacy import check_dose_mg
+from inoplan.plan import cycle_limit, dose_mg, make_plan, regimen_for
+from inoplan.request import parse_bsa_inputs
+from inoplan.rules import Mrd, Response
+from inoplan.units import parse_int
+
+
+def _cycle_day(cycle: str | None, day: str | None, why: str) -> tuple[int, int]:
+    if cycle is None:
+        raise InputError("--cycle", f"required {why}")
+    if day is None:
+        raise InputError("--day", f"required {why}; one of 1, 8, 15")
+    c = parse_int(cycle, "--cycle", 1, rules.MAX_CYCLES)
+    d_text = day.strip()
+    if d_text not in {str(d) for d in rules.DOSE_DAYS}:
+        raise InputError("--day", f"{day!r} is not a dose day; choose one of 1, 8, 15")
+    return c, int(d_text)
+
+
+def dose_from_plan(
+    path: str, cycle: str | None, day: str | None
+) -> tuple[Decimal, dict[str, Any], str]:
+    """The dose of cycle/day in a saved plan, rebuilt from the plan's recorded inputs."""
+    from inoplan.planfile import read_plan_json, request_from_plan
+
+    c, d = _cycle_day(cycle, day, "with a PLAN file")
+    data = read_plan_json(path)
+    plan = make_plan(request_from_plan(data))
+    found = [x for x in plan.doses if x.cycle == c and x.day == d]
+    if not found:
+        raise InputError(
+            "--cycle", f"the plan has no C{c}D{d}; it plans cycles 1-{len(plan.cycles)}"
+        )
+    dose = found[0]
+    pid = plan.request.patient_id
+    context = {
+        "source": "plan",
+        "patient_id": pid,
+        "cycle": c,
+        "day": d,
+        "date": dose.date.isoformat(),
+        "mg_per_m2": float(dose.mg_per_m2),
+        "bsa_m2": float(plan.bsa.m2),
+    }
+    who = f"{pid} " if pid else ""
+    heading = (
+        f"Compounding worksheet: {who}{dose.label} {dose.date.isoformat()}, {dose.mg} mg "
+        f"({dose.mg_per_m2} mg/m2 x {plan.bsa.m2} m2)"
+    )
+    return check_dose_mg(dose.mg), context, heading
+
+
+def dose_from_body(
+    values: Mapping[str, str | None], cycle: str | None, day: str | None, response: str
+) -> tuple[Decimal, dict[str, Any], str]:
+    """mg/m2 of the regimen day x the BSA from height and weight (or --bsa)."""
+    c, d = _cycle_day(cycle, day, "with --height/--weight or --bsa")
+    bsa = parse_bsa_inputs(values)
+    status = Response(response)
+    limit = cycle_limit(status, hsct=False, mrd=Mrd.UNKNOWN)
+    if c > 1 and status is Response.PENDING:
+        raise InputError(
+            "--response", f"needed for cycle {c}: day 1 of cycle 2+ depends on it (none, cr, cri)"
+        )
+    if c > limit.cycles:
+        raise InputError("--cycle", f"{c} is above the limit of {limit.cycles}: {limit.reason}")
+    regimen = regimen_for(c, status)
+    per_m2 = regimen.mg_per_m2[d]
+    mg = dose_mg(per_m2, bsa.m2)
+    context = {
+        "source": "bsa",
+        "cycle": c,
+        "day": d,
+        "regimen": regimen.key,
+        "mg_per_m2": float(per_m2),
+        "bsa_m2": float(bsa.m2),
+        "bsa_working": bsa.working,
+    }
+    heading = f"Compounding worksheet: C{c}D{d}, {mg} mg ({per_m2} mg/m2 x {bsa.m2} m2)"
+    return check_dose_mg(mg), context, heading

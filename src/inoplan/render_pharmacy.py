@@ -1,0 +1,216 @@
+"""Rich views of the compounding worksheet and the worklist, for a terminal.
+
+Imported only by ``inoplan prep`` and ``inoplan worklist``.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from inoplan import rules
+from inoplan.pharmacy import Deadline, Worksheet
+from inoplan.render import NOTICE
+from inoplan.worklist import PREMED_SHORT, Worklist
+
+NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
+
+
+def _deadline(d: Deadline | None, hours: int) -> str:
+    if d is None:
+        return f"{hours} h after reconstitution (give --reconstituted-at HH:MM for the time)"
+    return f"{d} ({hours} h after reconstitution)"
+
+
+def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
+    """The worksheet, in the order the pharmacist works."""
+    v = ws.vial
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    t.add_row("Dose", f"{ws.dose_mg} mg")
+    t.add_row("Vial", f"{v.label}, {v.mg_per_ml} mg/mL after reconstitution")
+    assumed = (
+        f" (assumes the whole {v.usable_mg} mg can be withdrawn; {rules.VERIFY_NOTE})"
+        if v.usable_mg_evidence == "?"
+        else ""
+    )
+    t.add_row("Vials to reconstitute", f"{ws.vials}{assumed}")
+    water = NOT_GIVEN if v.water_ml is None else f"{v.water_ml} mL {rules.RECONSTITUTION_FLUID}"
+    t.add_row("Water per vial", water)
+    deliverable = (
+        NOT_GIVEN
+        if v.deliverable_ml is None
+        else f"{v.deliverable_ml} mL ({v.usable_mg} mg) per vial"
+    )
+    t.add_row("Deliverable volume", deliverable)
+    t.add_row("Concentration", f"{v.mg_per_ml} mg/mL after reconstitution")
+    draws = " + ".join(f"{d:.2f}" for d in ws.draws_ml)
+    t.add_row(
+        "Withdraw",
+        f"{ws.withdraw_ml} mL ({ws.dose_mg} / {v.mg_per_ml})"
+        + (f" = {draws} mL from the vials" if len(ws.draws_ml) > 1 else ""),
+    )
+    t.add_row(
+        "Diluent",
+        f"{ws.diluent_ml} mL {rules.DILUENT} ({ws.final_volume_ml} - {ws.withdraw_ml}), "
+        f"for {ws.final_volume_ml} mL in total",
+    )
+    lo, hi = rules.FINAL_MG_PER_ML_RANGE
+    flag = "" if ws.final_in_range else "  OUTSIDE RANGE"
+    t.add_row(
+        "Final concentration",
+        f"{ws.final_mg_per_ml} mg/mL ({ws.dose_mg} / {ws.final_volume_ml}); "
+        f"expected {lo}-{hi} mg/mL ({rules.VERIFY_NOTE}){flag}",
+    )
+    t.add_row("Infusion", f"{ws.rate_ml_per_h} mL/h over {ws.duration_h} h")
+    if ws.reconstituted_at is not None:
+        t.add_row("Reconstituted at", ws.reconstituted_at.strftime("%H:%M"))
+    t.add_row("Dilute by", _deadline(ws.dilute_by, rules.RECONSTITUTION_TO_DILUTION_MAX_H))
+    if ws.start_infusion_by is not None:
+        t.add_row("Start infusion by", str(ws.start_infusion_by))
+    t.add_row(
+        "Infusion ends by",
+        _deadline(ws.infusion_end_by, rules.RECONSTITUTION_TO_INFUSION_END_MAX_H),
+    )
+    t.add_row("Waste", f"{ws.waste_mg} mg = {ws.waste_ml} mL left in the last vial")
+    parts: list[object] = [Panel(t, title=heading or "Compounding worksheet", title_align="left")]
+    for w in ws.warnings:
+        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
+    steps = Text()
+    for s in ws.steps:
+        steps.append(f"  - {s.display}\n")
+    parts.append(Text("Handling:", style="bold"))
+    parts.append(steps)
+    for n in ws.notes:
+        parts.append(Text(f"Note: {n}"))
+    parts.append(Text(NOTICE, style="italic"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def _table(title: str) -> Table:
+    """A compact table: no side borders, one space between columns."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+    )
+
+
+def worklist_view(wl: Worklist) -> Group:
+    """Infusions, day totals and (if asked) vial sharing."""
+    span = wl.first.isoformat() if wl.first == wl.last else f"{wl.first} to {wl.last}"
+    rounding = wl.rounding_on
+    one_day = wl.first == wl.last
+    timed = any(i.time for i in wl.infusions)
+    t = _table(f"Worklist {span} ({wl.vial.label})")
+    if not one_day:
+        t.add_column("Date", no_wrap=True, min_width=10)
+    if timed:
+        t.add_column("Time", no_wrap=True, min_width=5)
+    t.add_column(
+        "Patient", no_wrap=True, min_width=max((len(i.who) for i in wl.infusions), default=7)
+    )
+    t.add_column("Dose", no_wrap=True, min_width=5)
+    numeric = ["Ordered\nmg"]
+    if rounding:
+        numeric += ["Prep\nmg", "Change\n%"]
+    numeric += ["Draw\nmL", "Vials", "Waste\nmg"]
+    for name in numeric:
+        # Fold rather than cut: a number is never shown shortened.
+        t.add_column(name, justify="right", overflow="fold")
+    reasons = Text()
+    for i in wl.infusions:
+        row = [] if one_day else [i.date.isoformat()]
+        if timed:
+            row.append("" if i.time is None else i.time.strftime("%H:%M"))
+        row += [i.who, i.label]
+        row.append(f"{i.ordered_mg}")
+        if rounding:
+            r = i.rounding
+            row += [f"{i.dose_mg}", "" if r is None else f"{r.change_pct:+}"]
+            if r is not None:
+                when = "" if one_day else f"{i.date.isoformat()} "
+                reasons.append(f"  - {when}{i.who} {i.label}: {r.reason}\n")
+        row += [
+            f"{i.sheet.withdraw_ml}",
+            str(i.sheet.vials),
+            f"{i.sheet.waste_mg}",
+        ]
+        t.add_row(*row)
+    if not wl.infusions:
+        return Group(
+            Text(f"Worklist {span} ({wl.vial.label}): no infusions due in this period."),
+            Text(NOTICE, style="italic"),
+        )
+    parts: list[object] = [t]
+    if rounding and wl.infusions:
+        parts.append(Text("Rounding (ordered -> prepared):", style="bold"))
+        parts.append(reasons)
+    parts.append(
+        Text(
+            f"Each dose: draw the volume shown, add {rules.DILUENT} to "
+            f"{rules.FINAL_VOLUME_ML} mL in total ({rules.FINAL_VOLUME_ML} - draw), infuse at "
+            f"{rules.INFUSION_RATE_ML_PER_H} mL/h over {rules.INFUSION_HOURS} h; "
+            "the full worksheet: inoplan prep.\n"
+            f"Premedication before every dose: {PREMED_SHORT}."
+        )
+    )
+
+    totals = _table("Vials per day")
+    totals.add_column("Date", no_wrap=True)
+    for name in ("Infusions", "Total mg", "Vials", "Waste mg"):
+        totals.add_column(name, justify="right", overflow="fold")
+    sharing = wl.sessions is not None
+    if sharing:
+        totals.add_column("Vials shared", justify="right", overflow="fold")
+        totals.add_column("Waste shared mg", justify="right", overflow="fold")
+    for d in wl.days:
+        row = [d.date.isoformat(), str(d.infusions), f"{d.dose_mg}", str(d.vials), f"{d.waste_mg}"]
+        if sharing:
+            row += [str(d.vials_shared), f"{d.waste_shared_mg}"]
+        totals.add_row(*row)
+    if wl.days:
+        parts.append(totals)
+    if wl.sessions:
+        st = _table("Vial sharing by session")
+        st.add_column("Date", no_wrap=True)
+        st.add_column("Times", no_wrap=True)
+        st.add_column("Doses", overflow="fold")
+        for name in ("Vials\nalone", "Waste\nalone mg", "Vials\nshared", "Waste\nshared mg"):
+            st.add_column(name, justify="right", overflow="fold")
+        for s in wl.sessions:
+            times = (
+                "no time"
+                if s.first is None
+                else (
+                    f"{s.first:%H:%M}-{s.last:%H:%M}" if s.last != s.first else f"{s.first:%H:%M}"
+                )
+            )
+            st.add_row(
+                s.date.isoformat(),
+                times,
+                ", ".join(f"{i.who} {i.label}" for i in s.infusions),
+                str(s.sharing.vials_separate),
+                f"{s.sharing.waste_separate_mg}",
+                str(s.sharing.vials_shared),
+                f"{s.sharing.waste_shared_mg}",
+            )
+        parts.append(st)
+    for w in wl.warnings:
+        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
+    for n in wl.notes:
+        parts.append(Text(f"Note: {n}"))
+    parts.append(Text(NOTICE, style="italic"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def print_view(view: Group, console: Console) -> None:
+    console.print(view)

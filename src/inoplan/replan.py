@@ -1,0 +1,751 @@
+"""Re-planning: a saved plan meets what happened (pure, no I/O).
+
+:func:`apply_events` rebuilds the course from the original request, dose by
+dose in date order, applying the recorded events and the spec's rules
+(sections 3, 4 and 6; the interruption table is data in :mod:`inoplan.rules`):
+
+- a dose is never less than 6 days after the previous one, across cycles too;
+  a day 1 pushed later moves its whole cycle;
+- days 8 and 15 are given within +/- 2 days of their cycle day; day 1 has no
+  window (it may be given later, which moves the cycle, never earlier);
+- an interruption of < 7 days delays the next dose; >= 7 days omits it (within
+  the cycle; a day 1 is delayed instead, as the cycle waits), and a later dose
+  of the cycle that would fall inside the interruption moves to its end when
+  its window allows, or is omitted; >= 14 days modifies the next cycle: first a
+  25% reduction, then 2 doses per cycle (the clinician's days), then permanent
+  discontinuation; > 28 days warns "consider permanent discontinuation";
+- a reduction is never undone (no re-escalation);
+- a response assessment sets the regimen of the cycles that start on or after
+  its date, and the cycle limit is recomputed; with the response pending, the
+  next cycle waits for the assessment;
+- a permanent discontinuation ends the course: no dose on or after its date.
+
+Each changed dose carries notes saying why, its ``planned_date`` (the date of
+the original plan) and its status. Events that contradict each other or the
+plan raise :class:`InputError` naming the event. :func:`replan_history`
+rebuilds every revision in turn so each dose's ``sequence`` counts the re-plans
+that changed its date or milligrams: a calendar then updates its event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from inoplan import rules
+from inoplan.clinic import flag_closed_days, plan_course
+from inoplan.errors import InputError
+from inoplan.events import (
+    Assessment,
+    Discontinuation,
+    DoseRef,
+    Event,
+    Given,
+    Held,
+    HsctDecision,
+    Interruption,
+    ReducedDoses,
+    TwoDoseDays,
+    describe,
+    event_to_record,
+)
+from inoplan.plan import (
+    Cycle,
+    CycleLimit,
+    Dose,
+    Plan,
+    PlanRequest,
+    cycle_limit,
+    dose_mg,
+    make_plan,
+    regimen_for,
+)
+from inoplan.rules import Regimen, Response
+
+DAY = timedelta(days=1)
+MIN_GAP = timedelta(days=rules.MIN_DAYS_BETWEEN_DOSES)
+
+
+def _d(value: date) -> str:
+    return value.isoformat()
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@dataclass
+class _Index:
+    """The events, checked for duplicates and grouped for the builder."""
+
+    given: dict[DoseRef, Given]
+    held: dict[DoseRef, Held]
+    interrupt: dict[DoseRef, Interruption]
+    status: list[Assessment | HsctDecision]
+    discontinue: Discontinuation | None
+    two_days: TwoDoseDays | None
+    reduced: ReducedDoses | None
+
+
+def _index(events: Sequence[Event]) -> _Index:
+    idx = _Index({}, {}, {}, [], None, None, None)
+    seen: dict[DoseRef, Event] = {}
+    status_dates: dict[tuple[type, date], Event] = {}
+    for ev in events:
+        if isinstance(ev, (Given, Held, Interruption)):
+            other = seen.get(ev.dose)
+            if other is not None and not ({type(other), type(ev)} == {Given, Interruption}):
+                raise InputError(
+                    ev.source, f"{ev.dose.label} already has an event ({other.source})"
+                )
+            seen[ev.dose] = ev
+            if isinstance(ev, Given):
+                idx.given[ev.dose] = ev
+            elif isinstance(ev, Held):
+                idx.held[ev.dose] = ev
+            else:
+                idx.interrupt[ev.dose] = ev
+        elif isinstance(ev, (Assessment, HsctDecision)):
+            key = (type(ev), ev.date)
+            if key in status_dates:
+                raise InputError(
+                    ev.source,
+                    f"a second {ev.__class__.__name__.lower()} on {_d(ev.date)} "
+                    f"({status_dates[key].source})",
+                )
+            status_dates[key] = ev
+            idx.status.append(ev)
+        elif isinstance(ev, Discontinuation):
+            if idx.discontinue is not None:
+                raise InputError(
+                    ev.source, f"treatment was already discontinued ({idx.discontinue.source})"
+                )
+            idx.discontinue = ev
+        elif isinstance(ev, TwoDoseDays):
+            if idx.two_days is not None and idx.two_days.days != ev.days:
+                raise InputError(
+                    ev.source, f"the 2 days were already chosen ({idx.two_days.source})"
+                )
+            idx.two_days = ev
+        else:
+            if idx.reduced is not None and idx.reduced.mg_per_m2 != ev.mg_per_m2:
+                raise InputError(ev.source, f"the split was already chosen ({idx.reduced.source})")
+            idx.reduced = ev
+    idx.status.sort(key=lambda e: (e.date, isinstance(e, HsctDecision)))
+    return idx
+
+
+@dataclass
+class _Modification:
+    """A modification level that applies from ``cycle`` on (never lowered)."""
+
+    cycle: int
+    level: int
+    because: str
+
+
+class _Builder:
+    """Walks the course in date order; one instance per build."""
+
+    def __init__(self, request: PlanRequest, events: Sequence[Event]) -> None:
+        self.request = request
+        self.events = list(events)
+        self.idx = _index(events)
+        self.base = make_plan(request)
+        self.base_dates = {(d.cycle, d.day): d.date for d in self.base.doses}
+        self.response = request.response
+        self.mrd = request.mrd
+        self.hsct = request.hsct
+        self.status_pos = 0
+        self.mods: list[_Modification] = []
+        self.doses: list[Dose] = []
+        self.omitted: list[Dose] = []
+        self.cycles: list[tuple[int, date, int, Regimen, list[Dose]]] = []
+        self.warnings: list[str] = list(self.base.warnings)
+        self.notes: list[str] = []
+        self.used: set[int] = set()  # ids of dose events that were applied
+        self.blocked_until: date | None = None
+        self.blocked_by: Interruption | None = None
+        self.stopped: str | None = None
+        self.limit: CycleLimit = self.base.limit
+        self.reg_day1: Decimal | None = None
+
+    # --- status ---------------------------------------------------------------------
+
+    def _apply_status_until(self, day: date) -> None:
+        """Apply every assessment and HSCT decision dated on or before ``day``."""
+        while self.status_pos < len(self.idx.status):
+            ev = self.idx.status[self.status_pos]
+            if ev.date > day:
+                break
+            if isinstance(ev, Assessment):
+                self.response = ev.response
+                if ev.mrd is not None:
+                    self.mrd = ev.mrd
+            else:
+                self.hsct = ev.hsct
+            self.notes.append(
+                f"{describe(ev)}: applies to the cycles starting on or after that date"
+            )
+            self.status_pos += 1
+
+    def _next_assessment(self) -> Assessment | None:
+        for ev in self.idx.status[self.status_pos :]:
+            if isinstance(ev, Assessment):
+                return ev
+        return None
+
+    def _level(self, cycle: int) -> _Modification | None:
+        hits = [m for m in self.mods if m.cycle <= cycle]
+        return max(hits, key=lambda m: m.level) if hits else None
+
+    # --- doses ------------------------------------------------------------------------
+
+    def _prev(self) -> Dose | None:
+        return self.doses[-1] if self.doses else None
+
+    def _mg_per_m2(self, regimen: Regimen, day: int, cycle: int) -> tuple[Decimal, str | None]:
+        full = regimen.mg_per_m2[day]
+        mod = self._level(cycle)
+        if mod is None:
+            return full, None
+        if self.idx.reduced is None:
+            value = (full * rules.REDUCED_TOTAL_FRACTION).normalize()
+            how = f"x {_fmt(rules.REDUCED_TOTAL_FRACTION)}"
+        else:
+            split = self.idx.reduced.as_dict()
+            want = regimen.total_mg_per_m2 * rules.REDUCED_TOTAL_FRACTION
+            total = sum(split.values(), Decimal(0))
+            if total != want or any(split[d] > regimen.mg_per_m2[d] for d in split):
+                raise InputError(
+                    self.idx.reduced.source,
+                    f"cycle {cycle} ({regimen.label}, {_fmt(regimen.total_mg_per_m2)} mg/m2) needs "
+                    f"doses totalling {_fmt(want)} mg/m2 (75%), none above the regimen's own; "
+                    f"these total {_fmt(total)}",
+                )
+            value = split[day]
+            how = "split " + "/".join(_fmt(v) for _, v in self.idx.reduced.mg_per_m2)
+        note = f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
+        if mod.level == 2 and self.idx.two_days is not None:
+            kept = " and ".join(str(d) for d in self.idx.two_days.days)
+            note += f"; 2 doses per cycle (days {kept}, the clinician's choice)"
+        return value, note
+
+    def _make(
+        self,
+        ref: DoseRef,
+        when: date,
+        mg_per_m2: Decimal,
+        notes: list[str],
+        status: str = "planned",
+    ) -> Dose:
+        base = self.base_dates.get((ref.cycle, ref.day))
+        return Dose(
+            cycle=ref.cycle,
+            day=ref.day,
+            date=when,
+            mg_per_m2=mg_per_m2,
+            mg=dose_mg(mg_per_m2, self.request.bsa.m2),
+            notes=tuple(notes),
+            planned_date=base if base is not None and base != when else None,
+            status=status,
+        )
+
+    def _check_not_after_stop(self, ev: Event, when: date) -> None:
+        disc = self.idx.discontinue
+        if disc is not None and when >= disc.date:
+            raise InputError(
+                ev.source,
+                f"{_d(when)} is on or after the permanent discontinuation on {_d(disc.date)} "
+                f"({disc.source})",
+            )
+
+    def _interruption(
+        self, ev: Interruption, due: date, ref: DoseRef
+    ) -> tuple[date, date, list[str]]:
+        """Check an interruption; return (start, resume date, notes) and record its effects."""
+        prev = self._prev()
+        start = ev.start or due
+        if prev is None:
+            raise InputError(
+                ev.source,
+                f"{ref.label} is the first dose: there is no treatment to interrupt yet; "
+                "plan again with a later --start",
+            )
+        if start <= prev.date:
+            raise InputError(
+                ev.source,
+                f"starts {_d(start)}, not after the previous dose {prev.label} ({_d(prev.date)})",
+            )
+        if start > due:
+            raise InputError(
+                ev.source,
+                f"starts {_d(start)}, after {ref.label} was due ({_d(due)}); an interruption "
+                "before a dose starts on or before its date",
+            )
+        self._check_not_after_stop(ev, start)
+        self.used.add(id(ev))
+        resume = start + timedelta(days=ev.days)
+        why = f" ({ev.reason})" if ev.reason else ""
+        hits = rules.interruption_rules(ev.days)
+        rule = "; ".join(r.short for r in hits)
+        notes = [
+            f"{ev.days}-day interruption for toxicity from {_d(start)}{why}, resumes "
+            f"{_d(resume)}: {rule} ({rules.VERIFY_NOTE})"
+        ]
+        if any(r.action == "consider_discontinuation" for r in hits):
+            self.warnings.append(
+                f"{ref.label}: interruption of {ev.days} days (> 28): consider permanent "
+                f"discontinuation; the clinician decides (record it with --discontinue) "
+                f"({rules.VERIFY_NOTE})"
+            )
+        if any(r.action == "modify_next_cycle" for r in hits):
+            target = ref.cycle if ref.day == 1 else ref.cycle + 1
+            current = self._level(10_000)
+            level = 1 if current is None else current.level + 1
+            because = f"{ev.days}-day interruption before {ref.label}"
+            self.mods.append(_Modification(target, min(level, 3), because))
+        self.blocked_until = resume
+        self.blocked_by = ev
+        return start, resume, notes
+
+    def _stop(self, reason: str) -> None:
+        self.stopped = reason
+
+    def build_cycle(self, n: int, nominal: date, nominal_reason: str | None) -> bool:
+        """Plan cycle ``n``; return False when the course has ended before it."""
+        prev = self._prev()
+        start = nominal
+        day1_notes: list[str] = []
+        if nominal_reason:
+            day1_notes.append(nominal_reason)
+        if prev is not None and start < prev.date + MIN_GAP:
+            start = prev.date + MIN_GAP
+            day1_notes.append(
+                f"cycle {n} starts {_d(start)}, at least 6 days after {prev.label} "
+                f"({_d(prev.date)})"
+            )
+        if self.blocked_until is not None and start < self.blocked_until:
+            start = self.blocked_until
+            day1_notes.append(f"cycle {n} waits for the end of the interruption ({_d(start)})")
+        self._apply_status_until(start)
+        if n >= 2 and self.response is Response.PENDING:
+            nxt = self._next_assessment()
+            if nxt is not None:
+                start = nxt.date
+                day1_notes.append(f"cycle {n} waits for the response assessment on {_d(nxt.date)}")
+                self._apply_status_until(start)
+        ref = DoseRef(n, 1)
+        interrupt = self.idx.interrupt.get(ref)
+        given = self.idx.given.get(ref)
+        pre = self._level(n)
+        two = self.idx.two_days
+        if pre is not None and pre.level == 2 and two is not None and 1 not in two.days:
+            interrupt = given = None  # no day 1 dose in this cycle: reported as unused
+        disc = self.idx.discontinue
+        if interrupt is not None and not (disc is not None and start >= disc.date):
+            _, resume, notes = self._interruption(interrupt, start, ref)
+            day1_notes.extend(notes)
+            if resume > start:
+                start = resume
+                day1_notes.append(f"cycle {n} delayed to {_d(start)}")
+            self._apply_status_until(start)
+        # The limit as it stands when this cycle would start.
+        self.limit = cycle_limit(self.response, self.hsct, self.mrd)
+        cap = self.limit.cycles
+        if self.request.cycles is not None:
+            cap = min(cap, self.request.cycles)
+        if n > cap:
+            return False
+        if disc is not None and start >= disc.date:
+            self._stop(f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
+            return False
+        mod = self._level(n)
+        if mod is not None and mod.level >= 3:
+            self._stop(
+                f"permanently discontinued from cycle {n}: {mod.because} after the 25% reduction "
+                f"and 2 doses per cycle (label: discontinue when that is not tolerated; "
+                f"{rules.VERIFY_NOTE})"
+            )
+            self.warnings.append(self.stopped or "")
+            return False
+        if mod is not None and mod.level == 2 and self.idx.two_days is None:
+            raise InputError(
+                "--two-dose-days",
+                f"{mod.because}: a second interruption of >= 14 days after the 25% reduction "
+                f"means 2 doses per cycle from cycle {n}; which 2 of days 1, 8, 15 is the "
+                "clinician's choice: give it, e.g. --two-dose-days 1,8",
+            )
+        if given is not None:
+            self._check_not_after_stop(given, given.date)
+            if given.date < start:
+                raise InputError(
+                    given.source,
+                    f"day 1 has no window: {ref.label} is due {_d(start)}, not earlier",
+                )
+            self.used.add(id(given))
+            if given.date > start:
+                late = (given.date - start).days
+                day1_notes.append(
+                    f"given {_d(given.date)}, {_days(late)} after it was due: cycle {n} moves "
+                    "with it"
+                )
+                if late > rules.LATE_CYCLE_DAYS:
+                    self.warnings.append(
+                        f"{ref.label} given {_days(late)} late: {rules.LATE_CYCLE_NOTE}"
+                    )
+                start = given.date
+                self._apply_status_until(start)
+                self.limit = cycle_limit(self.response, self.hsct, self.mrd)
+        regimen = regimen_for(n, self.response)
+        self._check_reescalation(n, regimen, mod)
+        length = self.request.first_cycle_days if n == 1 else regimen.length_days
+        cycle_doses: list[Dose] = []
+        days: tuple[int, ...] = rules.DOSE_DAYS
+        if mod is not None and mod.level == 2 and self.idx.two_days is not None:
+            days = self.idx.two_days.days
+        for day in rules.DOSE_DAYS:
+            dref = DoseRef(n, day)
+            if day not in days:
+                continue
+            mg_m2, mod_note = self._mg_per_m2(regimen, day, n)
+            if day == 1:
+                notes = list(day1_notes)
+                if mod_note:
+                    notes.append(mod_note)
+                dose = self._make(dref, start, mg_m2, notes, "given" if given else "planned")
+                self.doses.append(dose)
+                cycle_doses.append(dose)
+                continue
+            out = self._later_dose(dref, start, mg_m2, mod_note)
+            if out is None:
+                break
+            if out.status != "omitted":
+                cycle_doses.append(out)
+        if mod is not None and mod.level == 2 and self.idx.two_days is not None:
+            kept = " and ".join(str(d) for d in self.idx.two_days.days)
+            self.notes.append(
+                f"cycle {n}: 2 doses per cycle (days {kept}, the clinician's choice; {mod.because})"
+            )
+        self.cycles.append((n, start, length, regimen, cycle_doses))
+        return self.stopped is None
+
+    def _check_reescalation(self, n: int, regimen: Regimen, mod: _Modification | None) -> None:
+        day1 = regimen.mg_per_m2[1]
+        if mod is not None and self.reg_day1 is not None and day1 > self.reg_day1:
+            self.warnings.append(
+                f"cycle {n}: day 1 rises to {_fmt(day1)} mg/m2 before reduction because the "
+                f"response is now {self.response.value}; the 25% reduction is kept; confirm "
+                "with the clinician"
+            )
+        if n >= 2:
+            self.reg_day1 = day1
+
+    def _later_dose(
+        self, ref: DoseRef, start: date, mg_m2: Decimal, mod_note: str | None
+    ) -> Dose | None:
+        """Day 8 or 15 of a cycle starting ``start``; ``None`` when the course stops here."""
+        nominal = start + timedelta(days=ref.day - 1)
+        w = timedelta(days=rules.DOSE_WINDOW_DAYS[ref.day])
+        lo, hi = nominal - w, nominal + w
+        notes: list[str] = []
+        when = nominal
+        prev = self._prev()
+        omit: str | None = None
+        if prev is not None and when < prev.date + MIN_GAP:
+            when = prev.date + MIN_GAP
+            notes.append(f"moved to keep at least 6 days after {prev.label} ({_d(prev.date)})")
+        if self.blocked_until is not None and when < self.blocked_until:
+            if self.blocked_until <= hi:
+                when = self.blocked_until
+                notes.append(
+                    f"moved to {_d(when)}, the end of the interruption (window {_d(lo)} to "
+                    f"{_d(hi)})"
+                )
+            else:
+                by = describe(self.blocked_by) if self.blocked_by else "interruption"
+                omit = (
+                    f"omitted: due inside the interruption ({by}), which ends after its "
+                    f"window ({_d(lo)} to {_d(hi)})"
+                )
+        disc = self.idx.discontinue
+        recorded = ref in self.idx.given or ref in self.idx.held or ref in self.idx.interrupt
+        if disc is not None and when >= disc.date and not recorded:
+            self._stop(f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
+            return None
+        interrupt = self.idx.interrupt.get(ref)
+        if interrupt is not None and omit is None:
+            _, resume, inotes = self._interruption(interrupt, when, ref)
+            notes.extend(inotes)
+            if interrupt.days >= rules.INTERRUPTION_TABLE[1].min_days:
+                omit = f"omitted after a {interrupt.days}-day interruption"
+            elif resume > when:
+                notes.append(f"delayed from {_d(when)} to {_d(resume)}")
+                when = resume
+        held = self.idx.held.get(ref)
+        if held is not None:
+            if omit is not None:
+                raise InputError(held.source, f"{ref.label} is already omitted ({omit})")
+            self._check_not_after_stop(held, when)
+            self.used.add(id(held))
+            omit = f"held: {held.reason}"
+        given = self.idx.given.get(ref)
+        status = "planned"
+        if given is not None:
+            if omit is not None:
+                raise InputError(given.source, f"{ref.label} is not given in this plan: {omit}")
+            self._check_not_after_stop(given, given.date)
+            earliest = max(lo, prev.date + MIN_GAP) if prev is not None else lo
+            if self.blocked_until is not None:
+                earliest = max(earliest, self.blocked_until)
+            latest = max(hi, when)
+            if given.date < earliest or given.date > latest:
+                why = [f"its window is {_d(lo)} to {_d(hi)} (day {ref.day} +/- 2 days)"]
+                if prev is not None and given.date < prev.date + MIN_GAP:
+                    gap = (given.date - prev.date).days
+                    why = [
+                        f"that is before {prev.label} ({_d(prev.date)})"
+                        if gap <= 0
+                        else f"it would be {_days(gap)} after {prev.label} ({_d(prev.date)}); "
+                        "at least 6 are needed"
+                    ]
+                elif self.blocked_until is not None and given.date < self.blocked_until:
+                    why = [f"it falls inside the interruption (until {_d(self.blocked_until)})"]
+                raise InputError(
+                    given.source, f"{ref.label} cannot be given on {_d(given.date)}: {why[0]}"
+                )
+            self.used.add(id(given))
+            if given.date != when:
+                notes.append(f"given {_d(given.date)}")
+            when = given.date
+            status = "given"
+        if disc is not None and when >= disc.date and status != "given":
+            self._stop(f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
+            return None
+        if when > hi and omit is None:
+            notes.append(
+                f"outside its window ({_d(lo)} to {_d(hi)}) because of the delay: check with the "
+                "clinician"
+            )
+        if mod_note and omit is None:
+            notes.append(mod_note)
+        base = self.base_dates.get((ref.cycle, ref.day))
+        if not notes and base is not None and base != when and when == nominal:
+            notes.append(f"moves with cycle {ref.cycle} (day 1 on {_d(start)})")
+        if omit is not None:
+            dose = self._make(ref, when, mg_m2, [omit, *notes], "omitted")
+            self.omitted.append(dose)
+            return dose
+        dose = self._make(ref, when, mg_m2, notes, status)
+        self.doses.append(dose)
+        return dose
+
+    # --- the course -----------------------------------------------------------------------
+
+    def run(self) -> Plan:
+        disc = self.idx.discontinue
+        if disc is not None and disc.date <= self.request.start:
+            raise InputError(
+                disc.source,
+                f"{_d(disc.date)} is on or before the first dose ({_d(self.request.start)}); "
+                "nothing would be planned",
+            )
+        n = 1
+        nominal = self.request.start
+        reason: str | None = None
+        while n <= rules.MAX_CYCLES:
+            if not self.build_cycle(n, nominal, reason):
+                break
+            _, start, length, _, _ = self.cycles[-1]
+            nominal = start + timedelta(days=length)
+            base_next = self.base_dates.get((n + 1, 1))
+            reason = None
+            if base_next is not None and nominal != base_next:
+                reason = f"cycle {n + 1} follows cycle {n}, which moved (day 1 on {_d(start)})"
+            n += 1
+        if len(self.cycles) > self.limit.cycles:
+            n = len(self.cycles)
+            self.warnings.append(
+                f"cycle {n} started before the change that lowered the cycle limit to "
+                f"{self.limit.cycles} ({self.limit.reason}); whether to finish cycle {n} is the "
+                "clinician's decision (record --discontinue to stop)"
+            )
+        self._check_unused()
+        return self._assemble()
+
+    def _check_unused(self) -> None:
+        disc = self.idx.discontinue
+        planned = {c[0] for c in self.cycles}
+        for ev in self.events:
+            if not isinstance(ev, (Given, Held, Interruption)) or id(ev) in self.used:
+                continue
+            ref = ev.dose
+            if any(d.cycle == ref.cycle and d.day == ref.day for d in self.omitted):
+                raise InputError(ev.source, f"{ref.label} is omitted in this plan")
+            if self.stopped is not None:
+                raise InputError(ev.source, f"{ref.label} comes after the end: {self.stopped}")
+            if ref.cycle in planned:
+                raise InputError(
+                    ev.source,
+                    f"{ref.label} is not given in this plan (2 doses per cycle from cycle "
+                    f"{ref.cycle} on)",
+                )
+            raise InputError(
+                ev.source,
+                f"{ref.label} is not in the plan: it has {len(planned)} cycles "
+                f"(limit {self.limit.cycles}: {self.limit.reason})",
+            )
+        last_end = None
+        if self.cycles:
+            _, start, length, _, _ = self.cycles[-1]
+            last_end = start + timedelta(days=length - 1)
+        for st in self.idx.status:
+            if st.date < self.request.start:
+                raise InputError(
+                    st.source, f"{_d(st.date)} is before the plan starts ({_d(self.request.start)})"
+                )
+            if disc is not None and st.date > disc.date:
+                raise InputError(
+                    st.source,
+                    f"{_d(st.date)} is after the permanent discontinuation on {_d(disc.date)} "
+                    f"({disc.source})",
+                )
+            if last_end is not None and st.date > last_end and disc is None:
+                raise InputError(
+                    st.source,
+                    f"{_d(st.date)} is after the end of the plan ({_d(last_end)}); it changes "
+                    "no cycle",
+                )
+        if self.idx.two_days is not None and not any(m.level >= 2 for m in self.mods):
+            self.notes.append(
+                f"{describe(self.idx.two_days)} is recorded but not used: no second interruption "
+                "of >= 14 days"
+            )
+        if self.idx.reduced is not None and not self.mods:
+            self.notes.append(
+                f"{describe(self.idx.reduced)} is recorded but not used: no interruption of "
+                ">= 14 days"
+            )
+
+    def _assemble(self) -> Plan:
+        cycles: list[Cycle] = []
+        for i, (n, start, length, regimen, doses) in enumerate(self.cycles):
+            if i + 1 < len(self.cycles):
+                gap = (self.cycles[i + 1][1] - start).days
+                if gap != length:
+                    self.notes.append(
+                        f"cycle {n} lasts {gap} days (planned {length}): cycle {n + 1} starts "
+                        f"{_d(self.cycles[i + 1][1])}"
+                    )
+                    length = max(length, gap)
+            cycles.append(
+                Cycle(
+                    number=n, start=start, length_days=length, regimen=regimen, doses=tuple(doses)
+                )
+            )
+        if not any(c.doses for c in cycles):
+            raise InputError("events", "no dose would remain in the plan")
+        limit = self.limit
+        if self.stopped is not None:
+            self.notes.insert(0, f"Treatment ended: {self.stopped}")
+            disc = self.idx.discontinue
+            if disc is not None and _is_liver(disc.reason):
+                self.notes.insert(1, f"Label: {rules.VOD_RULE}")
+        elif self.idx.discontinue is not None:
+            disc = self.idx.discontinue
+            self.notes.insert(
+                0,
+                f"permanently discontinued on {_d(disc.date)} ({disc.reason}), after the last "
+                "planned dose",
+            )
+        if self.request.cycles is not None and self.request.cycles > limit.cycles:
+            self.notes.append(
+                f"{self.request.cycles} cycles were requested (--cycles); the limit is now "
+                f"{limit.cycles}"
+            )
+        if limit.note and limit.note not in self.notes:
+            self.notes.append(limit.note)
+        records = tuple(tuple(event_to_record(e).items()) for e in self.events)
+        return Plan(
+            request=self.request,
+            limit=limit,
+            cycles=tuple(cycles),
+            warnings=tuple(dict.fromkeys(w for w in self.warnings if w)),
+            notes=tuple(dict.fromkeys(self.notes)),
+            reminders=self.base.reminders,
+            omitted=tuple(self.omitted),
+            events=records,
+            revision=max((e.revision for e in self.events), default=0),
+        )
+
+
+def _is_liver(reason: str) -> bool:
+    words = reason.lower()
+    return any(w in words for w in ("vod", "sos", "veno-occlusive", "sinusoidal", "liver", "hepat"))
+
+
+def apply_events(request: PlanRequest, events: Sequence[Event]) -> Plan:
+    """The course for ``request`` after ``events`` (sequence numbers all 0)."""
+    if not events:
+        return plan_course(request)
+    return flag_closed_days(_Builder(request, events).run())
+
+
+def _with_sequences(plan: Plan, previous: Plan) -> Plan:
+    """Raise ``sequence`` on each dose whose date, mg or status changed since ``previous``."""
+    before = {(d.cycle, d.day): d for d in (*previous.doses, *previous.omitted)}
+
+    def bump(d: Dose) -> Dose:
+        old = before.get((d.cycle, d.day))
+        if old is None:
+            return d
+        changed = (old.date, old.mg, old.status == "omitted") != (
+            d.date,
+            d.mg,
+            d.status == "omitted",
+        )
+        return replace(d, sequence=old.sequence + (1 if changed else 0))
+
+    cycles = tuple(replace(c, doses=tuple(bump(d) for d in c.doses)) for c in plan.cycles)
+    omitted = [bump(d) for d in plan.omitted]
+    now = {(d.cycle, d.day) for d in (*plan.doses, *plan.omitted)}
+    why = next((n for n in plan.notes if n.startswith("Treatment ended: ")), None)
+    why = (
+        why[len("Treatment ended: ") :]
+        if why
+        else f"the plan now has {len(plan.cycles)} cycles ({plan.limit.reason})"
+    )
+    for d in (*previous.doses, *previous.omitted):
+        if (d.cycle, d.day) in now:
+            continue
+        if d.status == "omitted":
+            omitted.append(d)
+        else:
+            omitted.append(
+                replace(
+                    d,
+                    status="omitted",
+                    notes=(*d.notes, f"cancelled: {why}"),
+                    sequence=d.sequence + 1,
+                )
+            )
+    omitted.sort(key=lambda d: (d.date, d.cycle, d.day))
+    return replace(plan, cycles=cycles, omitted=tuple(omitted))
+
+
+def replan_history(request: PlanRequest, events: Sequence[Event]) -> Plan:
+    """Rebuild every revision in turn so sequence numbers count the re-plans that changed a dose."""
+    plan = plan_course(request)
+    for rev in sorted({e.revision for e in events}):
+        nxt = apply_events(request, [e for e in events if e.revision <= rev])
+        plan = _with_sequences(nxt, plan)
+    return plan
+
+
+__all__ = ["apply_events", "replan_history"]

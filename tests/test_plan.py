@@ -1,0 +1,186 @@
+"""The planner against the spec, with every expectation worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from inoplan.bsa import given_bsa
+from inoplan.errors import InputError
+from inoplan.plan import PlanRequest, make_plan
+from inoplan.rules import Mrd, Response
+
+D = Decimal
+
+
+def request(**kw: object) -> PlanRequest:
+    base: dict[str, object] = {"start": date(2026, 12, 1), "bsa": given_bsa(D("1.82"))}
+    base.update(kw)
+    return PlanRequest(**base)  # type: ignore[arg-type]
+
+
+def test_cr_course_of_six_cycles_worked_by_hand() -> None:
+    plan = make_plan(request(response=Response.CR))
+    # Cycle 1 is 21 days from 2026-12-01; cycles 2-6 are 28 days each:
+    # C2 2026-12-22, C3 2027-01-19, C4 2027-02-16, C5 2027-03-16, C6 2027-04-13.
+    assert [c.start for c in plan.cycles] == [
+        date(2026, 12, 1),
+        date(2026, 12, 22),
+        date(2027, 1, 19),
+        date(2027, 2, 16),
+        date(2027, 3, 16),
+        date(2027, 4, 13),
+    ]
+    assert [c.length_days for c in plan.cycles] == [21, 28, 28, 28, 28, 28]
+    # C1 ends on day 21 = 2026-12-21; C6 ends 2027-04-13 + 27 = 2027-05-10
+    assert plan.cycles[0].end == date(2026, 12, 21)
+    assert plan.cycles[-1].end == date(2027, 5, 10)
+    # 0.8 x 1.82 = 1.456 -> 1.46 mg; 0.5 x 1.82 = 0.91 mg
+    c1 = plan.cycles[0].doses
+    assert [(d.day, d.mg_per_m2, d.mg) for d in c1] == [
+        (1, D("0.8"), D("1.46")),
+        (8, D("0.5"), D("0.91")),
+        (15, D("0.5"), D("0.91")),
+    ]
+    # with CR, later cycles are 0.5 on all three days
+    assert all(d.mg_per_m2 == D("0.5") for c in plan.cycles[1:] for d in c.doses)
+    # 1.8 + 5 x 1.5 = 9.3 mg/m2 (the spec's example); 1.46 + 17 x 0.91 = 16.93 mg
+    assert plan.cumulative_mg_per_m2 == D("9.3")
+    assert plan.cumulative_mg == D("16.93")
+    assert plan.limit.cycles == 6
+    # last dose is C6D15 = 2027-04-13 + 14 = 2027-04-27
+    assert plan.last_dose == date(2027, 4, 27)
+
+
+def test_no_cr_course_is_three_cycles_of_1_8() -> None:
+    plan = make_plan(request(response=Response.NONE))
+    # without CR/CRi: at most 3 cycles, every cycle 0.8/0.5/0.5 = 1.8; 3 x 1.8 = 5.4 mg/m2
+    assert len(plan.cycles) == 3
+    assert [c.total_mg_per_m2 for c in plan.cycles] == [D("1.8")] * 3
+    assert plan.cumulative_mg_per_m2 == D("5.4")
+    # 3 x (1.46 + 0.91 + 0.91) = 3 x 3.28 = 9.84 mg
+    assert plan.cumulative_mg == D("9.84")
+    assert "3 cycles should discontinue" in plan.limit.reason
+
+
+def test_cri_counts_as_remission() -> None:
+    plan = make_plan(request(response=Response.CRI))
+    assert len(plan.cycles) == 6
+    assert plan.cycles[1].total_mg_per_m2 == D("1.5")  # 0.5 + 0.5 + 0.5
+
+
+def test_pending_plans_cycle_one_only_and_says_why() -> None:
+    plan = make_plan(request())
+    assert len(plan.cycles) == 1
+    assert plan.cycles[0].length_days == 21
+    assert "response pending" in plan.limit.reason
+    assert "assessment" in plan.limit.reason
+
+
+@pytest.mark.parametrize(
+    ("response", "mrd", "cycles", "note"),
+    [
+        (Response.CR, Mrd.NEGATIVE, 2, False),  # CR/CRi and MRD negative: 2
+        (Response.CRI, Mrd.POSITIVE, 3, False),  # MRD positive: 3
+        (Response.NONE, Mrd.UNKNOWN, 3, False),  # no CR/CRi: 3
+        (Response.NONE, Mrd.NEGATIVE, 3, False),
+        (Response.CR, Mrd.UNKNOWN, 2, True),  # MRD unknown: 2, and a third may be considered
+    ],
+)
+def test_hsct_cycle_limits(response: Response, mrd: Mrd, cycles: int, note: bool) -> None:
+    plan = make_plan(request(response=response, hsct=True, mrd=mrd))
+    assert len(plan.cycles) == cycles
+    assert "HSCT" in plan.limit.reason
+    assert (plan.limit.note is not None) == note
+    if note:
+        assert "third cycle may be considered" in " ".join(plan.notes)
+
+
+def test_hsct_with_cr_three_cycles_has_the_cr_regimen_after_cycle_one() -> None:
+    plan = make_plan(request(response=Response.CR, hsct=True, mrd=Mrd.POSITIVE))
+    # 1.8 + 1.5 + 1.5 = 4.8 mg/m2
+    assert plan.cumulative_mg_per_m2 == D("4.8")
+
+
+def test_first_cycle_extended_to_28_days() -> None:
+    plan = make_plan(request(response=Response.CR, first_cycle_days=28, cycles=2))
+    # cycle 2 starts 28 days after 2026-12-01 = 2026-12-29
+    assert plan.cycles[1].start == date(2026, 12, 29)
+    assert plan.cycles[0].end == date(2026, 12, 28)
+    assert any("28 days" in n for n in plan.notes)
+
+
+def test_fewer_cycles_on_request() -> None:
+    plan = make_plan(request(response=Response.CR, cycles=4))
+    assert len(plan.cycles) == 4
+    # 1.8 + 3 x 1.5 = 6.3
+    assert plan.cumulative_mg_per_m2 == D("6.3")
+
+
+@pytest.mark.parametrize(
+    ("kw", "field", "words"),
+    [
+        ({"response": Response.CR, "cycles": 7}, "--cycles", "limit of 6"),
+        ({"response": Response.NONE, "cycles": 4}, "--cycles", "limit of 3"),
+        ({"cycles": 2}, "--cycles", "response pending"),
+        (
+            {"response": Response.CR, "hsct": True, "mrd": Mrd.NEGATIVE, "cycles": 3},
+            "--cycles",
+            "HSCT",
+        ),
+        ({"cycles": 0}, "--cycles", "at least 1"),
+        ({"first_cycle_days": 25}, "--first-cycle-days", "21 days, or 28"),
+    ],
+)
+def test_requests_the_rules_forbid(kw: dict[str, object], field: str, words: str) -> None:
+    with pytest.raises(InputError, match=words) as e:
+        make_plan(request(**kw))
+    assert e.value.field == field
+
+
+def test_dose_rounding_is_half_up() -> None:
+    # BSA 1.81: 0.8 x 1.81 = 1.448 -> 1.45; 0.5 x 1.81 = 0.905 -> 0.91 (half-even would be 0.90)
+    plan = make_plan(request(bsa=given_bsa(D("1.81"))))
+    assert [d.mg for d in plan.doses] == [D("1.45"), D("0.91"), D("0.91")]
+    # BSA 1.85: 0.5 x 1.85 = 0.925 -> 0.93 (half-even would be 0.92); 0.8 x 1.85 = 1.48
+    plan = make_plan(request(bsa=given_bsa(D("1.85"))))
+    assert [d.mg for d in plan.doses] == [D("1.48"), D("0.93"), D("0.93")]
+
+
+def test_follow_up_dates_are_calendar_months_after_the_last_dose() -> None:
+    # pending plan starting 2026-12-17: last dose C1D15 = 2026-12-31.
+    plan = make_plan(request(start=date(2026, 12, 17)))
+    assert plan.last_dose == date(2026, 12, 31)
+    f = plan.followup
+    # +2 months: February has no 31st, so 2027-02-28; +5: 2027-05-31; +8: 2027-08-31
+    assert f.no_breastfeeding_until == date(2027, 2, 28)
+    assert f.contraception_male_until == date(2027, 5, 31)
+    assert f.contraception_female_until == date(2027, 8, 31)
+
+
+def test_blasts_above_ten_thousand_warn_but_do_not_refuse() -> None:
+    plan = make_plan(request(blasts_per_mm3=12_000))
+    assert any("12,000/mm3" in w and "cytoreduce" in w.lower() for w in plan.warnings)
+    assert len(plan.doses) == 3
+
+
+def test_blasts_at_the_limit_do_not_warn() -> None:
+    plan = make_plan(request(blasts_per_mm3=10_000))
+    assert plan.warnings == ()
+
+
+def test_bsa_cap_warns_citing_the_guidance() -> None:
+    bsa = given_bsa(D("2.74"), cap_m2=D("2.00"))
+    plan = make_plan(request(bsa=bsa))
+    # capped: 0.8 x 2.00 = 1.60 mg
+    assert plan.doses[0].mg == D("1.60")
+    assert any("ASCO" in w and "2.74" in w for w in plan.warnings)
+
+
+def test_unconfirmed_reminders_say_verify() -> None:
+    from inoplan import rules
+
+    assert "verify against the current label" in rules.BLOOD_COUNT.display
+    assert "verify" not in rules.PREMEDICATION.display
