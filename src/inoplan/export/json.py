@@ -42,8 +42,6 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
         out["planned_date"] = dose.planned_date.isoformat()
     if dose.notes:
         out["notes"] = list(dose.notes)
-    if dose.planned_date is not None:
-        out["planned_date"] = dose.planned_date.isoformat()
     return out
 
 
