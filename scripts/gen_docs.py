@@ -34,6 +34,22 @@ EXAMPLES: dict[str, str] = {
     "example-csv": "inoplan schedule --start 2026-12-01 --bsa 1.82 --response none --format csv",
     "example-bsa": "inoplan bsa --height 170 --weight 70 --all",
     "example-error": "inoplan schedule --start 03/04/2026 --height 170 --weight 70",
+    "example-clinic-holiday": (
+        "inoplan schedule --start 2026-12-18 --bsa 1.82 --response cr --cycles 2 "
+        "--clinic-days mon-fri --holidays DE-BY --format csv"
+    ),
+    "example-clinic-push": (
+        "inoplan schedule --start 2026-12-12 --bsa 1.82 --response cr --cycles 2 "
+        "--clinic-days mon-sat --holidays DE-BY --format csv"
+    ),
+    "example-clinic-refused": (
+        "inoplan schedule --start 2026-12-18 --bsa 1.82 --cycles 1 "
+        "--clinic-days mon-wed,fri --holidays DE-BY"
+    ),
+    "example-check-liver": (
+        "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
+        "--ast 110 --ast-uln 40 --alt 60 --alt-uln 40 --other-grade 1"
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from inoplan import __version__, bsa, cli, plan, request
+from inoplan import __version__, bsa, cli, clinic, plan, request
 from inoplan.cli import app
 from inoplan.errors import InputError
 
@@ -195,7 +195,7 @@ def test_a_bug_is_one_line_with_status_2_and_no_traceback(monkeypatch: Any) -> N
     def broken(_request: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(plan, "make_plan", broken)
+    monkeypatch.setattr(clinic, "plan_course", broken)
     result = runner.invoke(app, shlex.split(BSA))
     assert result.exit_code == 2
     assert result.stderr == (
@@ -208,7 +208,7 @@ def test_a_file_error_a_command_did_not_catch_is_one_line(monkeypatch: Any) -> N
     def missing(_request: object) -> None:
         raise FileNotFoundError(2, "No such file or directory", "rows.csv")
 
-    monkeypatch.setattr(plan, "make_plan", missing)
+    monkeypatch.setattr(clinic, "plan_course", missing)
     result = runner.invoke(app, shlex.split(BSA))
     assert result.exit_code == 2
     assert result.stderr == "inoplan: error: rows.csv: No such file or directory\n"
@@ -218,7 +218,7 @@ def test_end_of_input_inside_a_command_counts_as_an_interruption(monkeypatch: An
     def eof(_request: object) -> None:
         raise EOFError
 
-    monkeypatch.setattr(plan, "make_plan", eof)
+    monkeypatch.setattr(clinic, "plan_course", eof)
     with pytest.raises(KeyboardInterrupt):
         runner.invoke(app, shlex.split(BSA))
 

@@ -31,6 +31,11 @@ class PlanRequest:
     first_cycle_days: int = 21
     patient_id: str | None = None
     blasts_per_mm3: int | None = None
+    #: Weekdays the clinic gives infusions (Monday = 0); ``None``: every day.
+    #: Applied by :func:`inoplan.clinic.plan_course`, not by :func:`make_plan`.
+    clinic_days: frozenset[int] | None = None
+    #: Public holidays the clinic is closed on: ``COUNTRY`` or ``COUNTRY-SUBDIV``.
+    holidays: str | None = None
     #: The inputs as the user gave them (canonical name, text), for provenance.
     inputs: tuple[tuple[str, str], ...] = ()
 

@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from inoplan import rules
+from inoplan.clinic import flag_closed_days, plan_course
 from inoplan.errors import InputError
 from inoplan.events import (
     Assessment,
@@ -692,8 +693,8 @@ def _is_liver(reason: str) -> bool:
 def apply_events(request: PlanRequest, events: Sequence[Event]) -> Plan:
     """The course for ``request`` after ``events`` (sequence numbers all 0)."""
     if not events:
-        return make_plan(request)
-    return _Builder(request, events).run()
+        return plan_course(request)
+    return flag_closed_days(_Builder(request, events).run())
 
 
 def _with_sequences(plan: Plan, previous: Plan) -> Plan:
@@ -740,7 +741,7 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
 
 def replan_history(request: PlanRequest, events: Sequence[Event]) -> Plan:
     """Rebuild every revision in turn so sequence numbers count the re-plans that changed a dose."""
-    plan = make_plan(request)
+    plan = plan_course(request)
     for rev in sorted({e.revision for e in events}):
         nxt = apply_events(request, [e for e in events if e.revision <= rev])
         plan = _with_sequences(nxt, plan)

@@ -15,6 +15,7 @@ from datetime import date
 
 from inoplan import rules
 from inoplan.bsa import Bsa, check_cap, compute_bsa, given_bsa
+from inoplan.clinic import canonical_holidays, parse_clinic_days
 from inoplan.errors import InputError
 from inoplan.plan import PlanRequest
 from inoplan.rules import Mrd, Response
@@ -35,6 +36,8 @@ FIELDS = (
     "cycles",
     "first_cycle_days",
     "blasts",
+    "clinic_days",
+    "holidays",
 )
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
@@ -145,6 +148,8 @@ def request_from_strings(
     cycles_text = values.get("cycles")
     first = values.get("first_cycle_days") or "21"
     blasts = values.get("blasts")
+    clinic_days = values.get("clinic_days")
+    holidays = values.get("holidays")
     return PlanRequest(
         start=parse_start(start, field("start")),
         bsa=bsa,
@@ -167,5 +172,9 @@ def request_from_strings(
         ),
         patient_id=None if not pid else parse_patient_id(pid, field("patient_id")),
         blasts_per_mm3=None if not blasts else parse_int(blasts, field("blasts"), 0, 10**7),
+        clinic_days=None
+        if not clinic_days
+        else parse_clinic_days(clinic_days, field("clinic_days")),
+        holidays=None if not holidays else canonical_holidays(holidays, field("holidays")),
         inputs=tuple((k, v) for k in FIELDS if (v := values.get(k)) not in (None, "")),
     )

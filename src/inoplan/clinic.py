@@ -1,0 +1,493 @@
+"""Clinic days: move doses that fall on a closed day (spec section 3).
+
+Pure functions over a :class:`~inoplan.plan.Plan`. A closed day is told by a
+``why_closed`` function (a date in, the reason it is closed or ``None`` out), so
+the planner never knows where the reasons come from: weekdays the clinic is
+shut (``--clinic-days``), public holidays (``--holidays``, the ``holidays``
+package), or anything a caller supplies.
+
+The rules, in order of precedence:
+
+- A day 1 has no window [L]. On a closed day it moves to the next open day,
+  and the whole cycle moves with it; later cycles follow, and the previous
+  cycle is longer by as many days (cycles stay back to back) [inoplan].
+- Days 8 and 15 may be given 2 days early or late [L]. On a closed day the dose
+  moves to the nearest open day inside that window. When two open days are
+  equally near, the one that does not delay the next cycle is taken, then the
+  later one, so a tie never brings a dose closer to the previous dose than the
+  regimen's 7 days [inoplan].
+- At least 6 days between any two consecutive doses, across cycles too [L,
+  inoplan]. A day 8 or 15 is placed only where the rest of its cycle can still
+  be placed; a day 15 moved late may push the next day 1, and that cycle then
+  starts later, with the reason on its day 1.
+- A dose that cannot be placed inside its window is an :class:`InputError`
+  naming the dose and why each day of its window was refused.
+
+Every dose whose date changed keeps the regimen's date in ``planned_date`` and
+says why in ``notes``.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Protocol
+
+from inoplan import rules
+from inoplan.errors import InputError
+from inoplan.plan import Cycle, Dose, Plan, PlanRequest, make_plan
+
+#: A date in, the reason the clinic is closed that day (or ``None`` if open) out.
+WhyClosed = Callable[[date], "str | None"]
+
+CLINIC_DAYS_FIELD = "--clinic-days"
+HOLIDAYS_FIELD = "--holidays"
+_FULL_NAMES = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+ALL_DAYS: frozenset[int] = frozenset(range(7))
+
+
+class HolidayLookup(Protocol):
+    """What inoplan needs of a ``holidays`` calendar: the name of a date, or ``None``."""
+
+    def get(self, key: date, default: None = None) -> str | None: ...
+
+
+# --- parsing ------------------------------------------------------------------------
+
+
+def _weekday(token: str, text: str, field: str) -> int:
+    word = token.strip().lower()
+    if word in rules.WEEKDAY_NAMES:
+        return rules.WEEKDAY_NAMES.index(word)
+    if word in _FULL_NAMES:
+        return _FULL_NAMES.index(word)
+    raise InputError(
+        field,
+        f"{text!r}: {token.strip()!r} is not a weekday; use mon tue wed thu fri sat sun, "
+        "ranges and commas (mon-fri, mon,wed,fri)",
+    )
+
+
+def parse_clinic_days(text: str, field: str = CLINIC_DAYS_FIELD) -> frozenset[int]:
+    """``mon-fri``, ``mon,wed,fri``, ``mon-wed,fri`` or ``all`` -> weekday numbers (Mon = 0)."""
+    value = text.strip().lower()
+    if value in ("all", "every", "everyday", "every-day", "daily"):
+        return ALL_DAYS
+    days: set[int] = set()
+    for part in value.split(","):
+        if not part.strip():
+            raise InputError(field, f"{text!r} has an empty entry; write e.g. mon,wed,fri")
+        if "-" in part:
+            first_text, _, last_text = part.partition("-")
+            first = _weekday(first_text, text, field)
+            last = _weekday(last_text, text, field)
+            if last < first:
+                raise InputError(
+                    field,
+                    f"{text!r}: range {part.strip()!r} runs backwards; weeks run mon-sun, "
+                    f"so write e.g. {rules.WEEKDAY_NAMES[first]}-sun,"
+                    + ("mon" if last == 0 else f"mon-{rules.WEEKDAY_NAMES[last]}"),
+                )
+            days.update(range(first, last + 1))
+        else:
+            days.add(_weekday(part, text, field))
+    return frozenset(days)
+
+
+def format_clinic_days(days: Iterable[int]) -> str:
+    """Weekday numbers -> ``mon-fri`` / ``mon,wed,fri`` (ranges of 3 or more days)."""
+    ordered = sorted(set(days))
+    if ordered == list(range(7)):
+        return "all"
+    runs: list[list[int]] = []
+    for d in ordered:
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts: list[str] = []
+    for run in runs:
+        names = [rules.WEEKDAY_NAMES[d] for d in run]
+        parts.append(f"{names[0]}-{names[-1]}" if len(run) >= 3 else ",".join(names))
+    return ",".join(parts)
+
+
+@functools.lru_cache(maxsize=32)
+def load_holidays(spec: str, field: str = HOLIDAYS_FIELD) -> HolidayLookup:
+    """Public holidays of ``COUNTRY`` or ``COUNTRY-SUBDIV`` (ISO 3166 codes).
+
+    Imports the ``holidays`` package only when called. Names are in English
+    where the package has them, otherwise in the country's default language.
+    """
+    import holidays
+
+    text = spec.strip()
+    country, _, subdiv = text.partition("-")
+    country = country.upper()
+    if not country.isalpha() or len(country) not in (2, 3):
+        raise InputError(
+            field, f"{spec!r} is not COUNTRY or COUNTRY-SUBDIV, e.g. US, DE-BY, GB-SCT"
+        )
+    try:
+        cls = holidays.country_holidays(country).__class__
+    except NotImplementedError:
+        raise InputError(
+            field, f"{country!r} is not a country the holidays package knows (ISO 3166 code)"
+        ) from None
+    language = "en_US" if "en_US" in getattr(cls, "supported_languages", ()) else None
+    subdivisions = tuple(getattr(cls, "subdivisions", ()))
+    if subdiv:
+        matches = [s for s in subdivisions if s.upper() == subdiv.upper()]
+        if not matches:
+            allowed = ", ".join(subdivisions) if subdivisions else "none"
+            raise InputError(
+                field, f"{subdiv!r} is not a subdivision of {country}; known: {allowed}"
+            )
+        result = holidays.country_holidays(country, subdiv=matches[0], language=language)
+    else:
+        result = holidays.country_holidays(country, language=language)
+    return result
+
+
+def canonical_holidays(spec: str, field: str = HOLIDAYS_FIELD) -> str:
+    """``de-by`` -> ``DE-BY``, after checking it with :func:`load_holidays`."""
+    load_holidays(spec, field)
+    country, _, subdiv = spec.strip().partition("-")
+    return f"{country.upper()}-{subdiv.upper()}" if subdiv else country.upper()
+
+
+# --- the calendar -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClinicCalendar:
+    """Which days the clinic can give an infusion."""
+
+    weekdays: frozenset[int] = ALL_DAYS
+    holidays: str | None = None
+    _lookup: HolidayLookup | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_options(cls, weekdays: frozenset[int] | None, holidays: str | None) -> ClinicCalendar:
+        lookup = load_holidays(holidays) if holidays else None
+        return cls(weekdays if weekdays is not None else ALL_DAYS, holidays, lookup)
+
+    @property
+    def restricts(self) -> bool:
+        """False when every day is open (nothing to move)."""
+        return self.weekdays != ALL_DAYS or self.holidays is not None
+
+    def why_closed(self, day: date) -> str | None:
+        if self._lookup is not None:
+            name = self._lookup.get(day)
+            if name:
+                return f"{name}, public holiday in {self.holidays}"
+        if day.weekday() not in self.weekdays:
+            return f"{day.strftime('%A')}, not a clinic day"
+        return None
+
+    def describe(self) -> str:
+        text = f"clinic days: {format_clinic_days(self.weekdays)}"
+        if self.holidays:
+            text += f"; closed on public holidays in {self.holidays}"
+        return text
+
+
+def calendar_for(request: PlanRequest) -> ClinicCalendar:
+    return ClinicCalendar.from_options(request.clinic_days, request.holidays)
+
+
+def plan_course(request: PlanRequest) -> Plan:
+    """:func:`make_plan`, then the clinic-day moves the request asks for."""
+    plan = make_plan(request)
+    calendar = calendar_for(request)
+    if not calendar.restricts:
+        return plan
+    moved = apply_clinic_days(plan, calendar.why_closed)
+    return replace(moved, notes=(*moved.notes, calendar.describe()))
+
+
+def flag_closed_days(plan: Plan) -> Plan:
+    """Warn about doses still to give that fall on a closed day (after a re-plan).
+
+    A re-plan (``inoplan replan``) schedules from recorded events and does not
+    move doses off closed days; rather than let a dose land silently on a
+    weekend or holiday, each one is named in a warning.
+    """
+    calendar = calendar_for(plan.request)
+    if not calendar.restricts:
+        return plan
+    found = [
+        f"{d.label} on {d.date:%a} {d.date.isoformat()}: {why}"
+        for d in plan.doses
+        if d.status != "given" and (why := calendar.why_closed(d.date)) is not None
+    ]
+    if not found:
+        return plan
+    warning = (
+        "re-planned doses are not moved off closed clinic days; move these by hand inside "
+        "their +/-2 day window (day 1: the cycle with it): " + "; ".join(found)
+    )
+    return replace(plan, warnings=(*plan.warnings, warning))
+
+
+# --- moving doses -------------------------------------------------------------------
+
+
+def _shift(old: date, new: date) -> str:
+    """``from Fri 2026-12-25, 1 day earlier``."""
+    n = (new - old).days
+    return (
+        f"from {old:%a} {old.isoformat()} to {new:%a} {new.isoformat()}, "
+        f"{_days(abs(n))} {'later' if n > 0 else 'earlier'}"
+    )
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A cycle day to place: its number and its planned date in the shifted cycle."""
+
+    day: int
+    nominal: date
+    window: int
+
+
+def _candidates(
+    slot: _Slot, after: date | None, why_closed: WhyClosed, next_start: date | None
+) -> list[date]:
+    """Open days in the window, at least 6 days after ``after``, best first."""
+    gap = rules.MIN_DAYS_BETWEEN_DOSES
+    out: list[tuple[tuple[int, int, int], date]] = []
+    for offset in range(-slot.window, slot.window + 1):
+        d = slot.nominal + timedelta(days=offset)
+        if after is not None and (d - after).days < gap:
+            continue
+        if why_closed(d) is not None:
+            continue
+        delays_next = int(next_start is not None and (next_start - d).days < gap)
+        # nearest first; then one that keeps the next cycle on time; then the later day
+        out.append(((abs(offset), delays_next, -offset), d))
+    return [d for _, d in sorted(out)]
+
+
+def _refusals(
+    slot: _Slot, after: date | None, after_label: str, why_closed: WhyClosed
+) -> list[str]:
+    gap = rules.MIN_DAYS_BETWEEN_DOSES
+    reasons: list[str] = []
+    for offset in range(-slot.window, slot.window + 1):
+        d = slot.nominal + timedelta(days=offset)
+        why = why_closed(d)
+        if why is not None:
+            reasons.append(f"{d.isoformat()} closed ({why})")
+        elif after is not None and (d - after).days < gap:
+            reasons.append(
+                f"{d.isoformat()} is {(d - after).days} days after {after_label} "
+                f"({after.isoformat()}), fewer than {gap}"
+            )
+        else:
+            reasons.append(f"{d.isoformat()} leaves no room for the next dose of the cycle")
+    return reasons
+
+
+def _place(
+    slots: list[_Slot],
+    after: date,
+    why_closed: WhyClosed,
+    next_start: date | None,
+) -> list[date] | None:
+    """Dates for ``slots`` in order (each the best that lets the rest fit), or ``None``."""
+    if not slots:
+        return []
+    last = len(slots) == 1
+    for d in _candidates(slots[0], after, why_closed, next_start if last else None):
+        rest = _place(slots[1:], d, why_closed, next_start)
+        if rest is not None:
+            return [d, *rest]
+    return None
+
+
+def _unplaceable(
+    cycle_no: int,
+    slots: list[_Slot],
+    after: date,
+    after_label: str,
+    why_closed: WhyClosed,
+    field: str,
+) -> InputError:
+    """The error for the first slot that cannot be placed, placing earlier ones greedily."""
+    prev, prev_label = after, after_label
+    for i, slot in enumerate(slots):
+        label = f"C{cycle_no}D{slot.day}"
+        options = _candidates(slot, prev, why_closed, None)
+        feasible = [d for d in options if _place(slots[i + 1 :], d, why_closed, None) is not None]
+        if not feasible:
+            low = slot.nominal - timedelta(days=slot.window)
+            high = slot.nominal + timedelta(days=slot.window)
+            reasons = "; ".join(_refusals(slot, prev, prev_label, why_closed))
+            return InputError(
+                field,
+                f"{label} (due {slot.nominal.isoformat()}) cannot be placed inside its window "
+                f"{low.isoformat()} to {high.isoformat()}: {reasons}. Open another day or "
+                "plan this dose by hand",
+            )
+        prev, prev_label = feasible[0], label
+    return InputError(field, f"cycle {cycle_no} cannot be placed")  # pragma: no cover
+
+
+def _next_open(
+    start: date, why_closed: WhyClosed, label: str, field: str
+) -> tuple[date, list[str]]:
+    """The first open day from ``start`` and the closed days skipped on the way."""
+    skipped: list[str] = []
+    day = start
+    while (why := why_closed(day)) is not None:
+        skipped.append(f"{day.isoformat()} closed ({why})")
+        day += timedelta(days=1)
+        if (day - start).days > rules.MAX_DAY1_SHIFT_DAYS:
+            raise InputError(
+                field,
+                f"{label} (due {start.isoformat()}): no open day within "
+                f"{rules.MAX_DAY1_SHIFT_DAYS} days; check --clinic-days and --holidays",
+            )
+    return day, skipped
+
+
+def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAYS_FIELD) -> Plan:
+    """The plan with every dose on an open day, or :class:`InputError` naming the dose."""
+    gap = rules.MIN_DAYS_BETWEEN_DOSES
+    cycles: list[Cycle] = []
+    extra_notes: list[str] = []
+    last_dose: Dose | None = None
+    for index, cycle in enumerate(plan.cycles):
+        if cycles:
+            prev_cycle = cycles[-1]
+            due = prev_cycle.start + timedelta(days=prev_cycle.length_days)
+        else:
+            due = cycle.start
+        start = due
+        why_start: list[str] = []
+        if due != cycle.start:
+            carried = (due - cycle.start).days
+            why_start.append(
+                f"cycle {cycle.number - 1} started {_days(abs(carried))} "
+                f"{'later' if carried > 0 else 'earlier'} and this cycle follows it"
+            )
+        if last_dose is not None and (start - last_dose.date).days < gap:
+            start = last_dose.date + timedelta(days=gap)
+            why_start.append(
+                f"kept {gap} days after {last_dose.label} ({last_dose.date.isoformat()})"
+            )
+        label1 = f"C{cycle.number}D1"
+        opened, skipped = _next_open(start, why_closed, label1, field)
+        if skipped:
+            why_start.append("; ".join(skipped) + ": moved to the next open day")
+        start = opened
+        if cycles and start != due:
+            prev_cycle = cycles[-1]
+            new_length = (start - prev_cycle.start).days
+            cycles[-1] = replace(prev_cycle, length_days=new_length)
+            extra_notes.append(
+                f"cycle {prev_cycle.number} lasts {new_length} days instead of "
+                f"{prev_cycle.length_days}: cycle {cycle.number} starts "
+                f"{_days((start - due).days)} later (see {label1})"
+            )
+
+        shift = (start - cycle.start).days
+        next_start: date | None = None
+        if index + 1 < len(plan.cycles):
+            next_start = start + timedelta(days=cycle.length_days)
+        slots = [
+            _Slot(d.day, start + timedelta(days=d.day - 1), rules.DOSE_WINDOW_DAYS[d.day])
+            for d in cycle.doses[1:]
+        ]
+        day1 = cycle.doses[0]
+        if day1.day != 1:  # pragma: no cover - the planner always starts with day 1
+            raise ValueError("a cycle must start with its day 1 dose")
+        placed = _place(slots, start, why_closed, next_start)
+        if placed is None:
+            raise _unplaceable(cycle.number, slots, start, label1, why_closed, field)
+
+        doses: list[Dose] = []
+        day1_note = None
+        if start != day1.date:
+            day1_note = (
+                f"moved {_shift(day1.date, start)}: "
+                + "; ".join(why_start)
+                + "; the cycle moves with it"
+            )
+        doses.append(_moved(day1, start, day1_note))
+        prev = doses[0]
+        for slot, d, dose in zip(slots, placed, cycle.doses[1:], strict=True):
+            note = None
+            if d != dose.date:
+                parts: list[str] = []
+                if shift:
+                    later = "later" if shift > 0 else "earlier"
+                    parts.append(f"cycle {cycle.number} starts {_days(abs(shift))} {later}")
+                if d != slot.nominal:
+                    why = why_closed(slot.nominal)
+                    if why is not None:
+                        cause = f"{slot.nominal.isoformat()} closed ({why})"
+                    elif (slot.nominal - prev.date).days < gap:
+                        cause = (
+                            f"{slot.nominal.isoformat()} is fewer than {gap} days after "
+                            f"{prev.label} ({prev.date.isoformat()})"
+                        )
+                    else:
+                        cause = (
+                            f"{slot.nominal.isoformat()} leaves fewer than {gap} days "
+                            "to the next dose"
+                        )
+                    parts.append(f"{cause}; nearest open day within +/-{slot.window} days")
+                note = f"moved {_shift(dose.date, d)}: " + "; ".join(parts)
+            prev = _moved(dose, d, note)
+            doses.append(prev)
+        last_dose = doses[-1]
+        cycles.append(replace(cycle, start=start, doses=tuple(doses)))
+
+    return replace(plan, cycles=tuple(cycles), notes=(*plan.notes, *extra_notes))
+
+
+def _moved(dose: Dose, new: date, note: str | None) -> Dose:
+    if note is None:
+        return dose
+    planned = dose.planned_date if dose.planned_date is not None else dose.date
+    return replace(dose, date=new, planned_date=planned, notes=(*dose.notes, note))
+
+
+def check_clinic_days(plan: Plan, why_closed: WhyClosed) -> list[str]:
+    """Every way the plan breaks the clinic-day rules (empty when it keeps them all)."""
+    problems: list[str] = []
+    gap = rules.MIN_DAYS_BETWEEN_DOSES
+    doses = plan.doses
+    for c in plan.cycles:
+        for d in c.doses:
+            due = c.start + timedelta(days=d.day - 1)
+            window = rules.DOSE_WINDOW_DAYS[d.day]
+            if abs((d.date - due).days) > window:
+                problems.append(f"{d.label} on {d.date} is outside {due} +/- {window}")
+            if why_closed(d.date) is not None:
+                problems.append(f"{d.label} on closed day {d.date}")
+    for x, y in itertools.pairwise(doses):
+        if (y.date - x.date).days < gap:
+            problems.append(f"{x.label} {x.date} and {y.label} {y.date} closer than {gap} days")
+    for c1, c2 in itertools.pairwise(plan.cycles):
+        if c1.start + timedelta(days=c1.length_days) != c2.start:
+            problems.append(f"cycle {c2.number} does not start the day after cycle {c1.number}")
+    return problems

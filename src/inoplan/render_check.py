@@ -1,0 +1,41 @@
+"""Rich view of an ``inoplan check`` result: the verdict first, then each rule quoted."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from inoplan.check import UNITS, CheckResult
+from inoplan.render import NOTICE
+from inoplan.rules import Action
+
+STYLE = {Action.GIVE: "bold green", Action.HOLD: "bold yellow", Action.DISCONTINUE: "bold red"}
+
+
+def check_view(result: CheckResult) -> Group:
+    parts: list[object] = [Text(result.headline.upper(), style=STYLE[result.action])]
+    if result.findings:
+        t = Table(title="Rules applied (spec section 6)", title_justify="left")
+        t.add_column("Says", no_wrap=True)
+        t.add_column("Values")
+        t.add_column("Rule (quoted)")
+        for f in result.findings:
+            t.add_row(Text(f.action.value, style=STYLE[f.action]), f.because, f.rule.quote)
+        parts.append(t)
+    if result.clinician:
+        parts.append(Text("Left to the clinician:", style="bold"))
+        parts.extend(Text(f"  - {c}") for c in result.clinician)
+    if result.not_checked:
+        parts.append(Text("Not checked:", style="bold"))
+        parts.extend(Text(f"  - {c}") for c in result.not_checked)
+    if result.notes:
+        parts.append(Text("Notes:", style="bold"))
+        parts.extend(Text(f"  - {n}") for n in result.notes)
+    parts.append(Text(f"Units: {UNITS}.", style="dim"))
+    parts.append(Text(NOTICE, style="italic"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def print_check(result: CheckResult, console: Console) -> None:
+    console.print(check_view(result))
