@@ -184,3 +184,22 @@ BSA_CAP_WARNING: Final = (
     "BSA capped: ASCO guidance (Griggs et al., J Clin Oncol 2012;30:1553, update 2021) "
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
+
+# --- Provenance and interchange (issue 9: verify, FHIR export) [inoplan] ----------
+
+#: The dosing policy recorded in every plan (spec section 8): the label names no
+#: weight type, formula, cap or rounding; these are inoplan's documented choices.
+POLICY_WEIGHT: Final = "actual body weight"
+POLICY_BSA_ROUNDING: Final = "half-up to 0.01 m2"
+POLICY_DOSE_ROUNDING: Final = "half-up to 0.01 mg"
+#: Spec section 7: `--market us|eu`, default us. Plans record the default until
+#: the planner takes a market of its own; the market changes vials, not doses.
+POLICY_MARKET: Final = "us"
+
+#: FHIR export. Codes used are only those seen in published guides: SNOMED CT
+#: 301898006 "Body surface area (observable entity)" (mCODE normalization-basis
+#: value set), 47625008 "Intravenous route (qualifier value)" (mCODE examples),
+#: LOINC 8302-2 body height and 29463-7 body weight (FHIR R4 vital signs). The
+#: drug itself is sent as text: no RxNorm code has been confirmed here.
+FHIR_DRUG_TEXT: Final = "inotuzumab ozogamicin (BESPONSA)"
+FHIR_INFUSION_TEXT: Final = "intravenous infusion over 1 hour"

@@ -1,4 +1,10 @@
-"""The plan as CSV: a header row, then one row per dose (UTF-8, ISO dates)."""
+"""The plan as CSV: a header row, then one row per dose (UTF-8, ISO dates).
+
+The dosing policy is the last column, ``policy``, the same one line on every
+row: a leading comment line would break ``csv.DictReader``, pandas and
+spreadsheet imports, while an extra column at the end keeps every row a dose
+and every script that reads columns by name working.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,25 @@ import io
 from collections.abc import Iterable
 
 from inoplan.plan import Plan
+from inoplan.provenance import policy_of
 
-COLUMNS = ("patient_id", "cycle", "day", "date", "weekday", "mg_per_m2", "dose_mg", "bsa_m2")
+COLUMNS = (
+    "patient_id",
+    "cycle",
+    "day",
+    "date",
+    "weekday",
+    "mg_per_m2",
+    "dose_mg",
+    "bsa_m2",
+    "policy",
+)
 
 
 def rows(plan: Plan) -> Iterable[list[str]]:
     """One list of cell texts per dose, in :data:`COLUMNS` order."""
     pid = plan.request.patient_id or ""
+    policy = policy_of(plan).line
     for d in plan.doses:
         yield [
             pid,
@@ -24,6 +42,7 @@ def rows(plan: Plan) -> Iterable[list[str]]:
             f"{d.mg_per_m2}",
             f"{d.mg}",
             f"{plan.bsa.m2}",
+            policy,
         ]
 
 
