@@ -142,6 +142,7 @@ class PlanFormat(str, Enum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    FHIR = "fhir"
 
 
 # --- options shared by commands -----------------------------------------------------
@@ -237,6 +238,9 @@ def schedule(
 
       inoplan schedule --start 2026-12-01 --height 5ft7in --weight 154lb \\
         --response cr --hsct --mrd negative --format csv -o plan.csv
+
+      inoplan schedule --start 2026-12-01 --bsa 1.82 --response cr \\
+        --patient-id MRN-0042 --format fhir -o plan.fhir.json
     """
     from inoplan.output import check_target
     from inoplan.plan import make_plan
@@ -275,6 +279,10 @@ def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
         from inoplan.export import csv as export_csv
 
         write_output(output, export_csv.render(plan), force)
+    elif fmt is PlanFormat.FHIR:
+        from inoplan.export import fhir as export_fhir
+
+        write_output(output, export_fhir.render(plan), force)
     else:
         from inoplan.render import print_plan, text_console
 
@@ -318,3 +326,4 @@ def bsa_command(
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+
