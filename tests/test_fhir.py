@@ -207,3 +207,14 @@ def test_fhir_to_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     Bundle.model_validate_json(out.read_text(encoding="utf-8"))
+
+
+def test_warnings_travel_with_every_cycle() -> None:
+    data = export("--response", "none", "--bsa-cap", "1.5")  # 1.82 m2 capped to 1.5 m2
+    for cp in resources(data, "CarePlan"):
+        assert any(n["text"].startswith("WARNING: BSA capped") for n in cp["note"])
+    # Doses follow the capped BSA: 0.8 x 1.5 = 1.2 mg; 0.5 x 1.5 = 0.75 mg.
+    c1d1 = resources(data, "MedicationRequest")[0]
+    assert dose_quantity(c1d1, "calculated")["value"] == 1.2
+    assert resources(data, "Observation")[0]["valueQuantity"]["value"] == 1.5
+    Bundle.model_validate(data)

@@ -377,3 +377,32 @@ def test_every_saved_plan_holds_and_any_one_cent_edit_is_caught(
     assert not report.holds
     assert any(d.kind == "dose" for d in report.differences)
     assert any(d.kind == "hash" for d in report.differences)
+
+
+def test_other_dose_fields_are_compared_too(tmp_path: Path) -> None:
+    path = saved_plan(tmp_path, "--response", "none")
+    data = load(path)
+    dose(data, 1, 8)["weekday"] = "Wed"  # 2026-12-08 is a Tuesday
+    save(path, data)
+    result = verify(path)
+    assert result.exit_code == 1
+    assert "cycles[0].doses[1].weekday: Wed recorded, Tue re-derived" in result.stdout
+
+
+def test_installed_command_exit_statuses(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = saved_plan(tmp_path, "--response", "none")
+
+    def status() -> int:
+        cmd = [sys.executable, "-m", "inoplan", "verify", str(path)]
+        return subprocess.run(cmd, capture_output=True, check=False).returncode
+
+    assert status() == 0
+    data = load(path)
+    dose(data, 1, 1)["mg"] = 1.47
+    save(path, data)
+    assert status() == 1
+    path.write_text("{", encoding="utf-8")
+    assert status() == 2

@@ -31,7 +31,7 @@ from typing import Any
 
 from inoplan import __version__, rules
 from inoplan.errors import InputError
-from inoplan.plan import Dose, Plan, make_plan
+from inoplan.plan import Cycle, Dose, Plan, make_plan
 from inoplan.planfile import check_schema, request_from_plan
 from inoplan.provenance import DOSES_CANONICAL, doses_sha256, plan_hash
 
@@ -215,11 +215,15 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def _cycle(plan: Plan, number: int) -> Cycle:
+    return next(c for c in plan.cycles if c.number == number)
+
+
 def _compare_dose(rec: RecordedDose, new: Dose, plan: Plan) -> list[Difference]:
     diffs: list[Difference] = []
     label = new.label
     if rec.mg_per_m2 != new.mg_per_m2:
-        cycle = plan.cycles[new.cycle - 1]
+        cycle = _cycle(plan, new.cycle)
         diffs.append(
             Difference(
                 "dose",
@@ -238,7 +242,7 @@ def _compare_dose(rec: RecordedDose, new: Dose, plan: Plan) -> list[Difference]:
             )
         )
     if rec.date != new.date:
-        cycle = plan.cycles[new.cycle - 1]
+        cycle = _cycle(plan, new.cycle)
         nominal = cycle.start + timedelta(days=new.day - 1)
         offset = (rec.date - nominal).days
         window = rules.DOSE_WINDOW_DAYS.get(new.day, 0)
@@ -340,8 +344,41 @@ _TOP_LEVEL_PATHS: tuple[tuple[str, ...], ...] = (
     ("followup", "contraception_female_until"),
     ("followup", "contraception_male_until"),
     ("followup", "no_breastfeeding_until"),
+    # Written by re-planned plans only; compared when the re-derived plan has them.
+    ("omitted_doses",),
+    ("revision",),
 )
+#: Dose keys compared with their own messages in :func:`_compare_dose`; every
+#: other key of a dose (label, weekday, notes, and what re-planning adds) is
+#: compared as a plain value.
+_DOSE_CORE_KEYS = frozenset({"cycle", "day", "date", "mg_per_m2", "mg"})
 _CYCLE_KEYS = ("number", "start", "end", "length_days", "regimen", "total_mg_per_m2", "total_mg")
+
+
+def _dose_paths(data: Mapping[str, Any]) -> dict[tuple[object, object], tuple[int, int]]:
+    out: dict[tuple[object, object], tuple[int, int]] = {}
+    for i, cycle in enumerate(data.get("cycles") or []):
+        for j, dose in enumerate(cycle.get("doses") or [] if isinstance(cycle, dict) else []):
+            if isinstance(dose, dict):
+                out.setdefault((dose.get("cycle"), dose.get("day")), (i, j))
+    return out
+
+
+def _dose_value_paths(
+    data: Mapping[str, Any], expected: Mapping[str, Any]
+) -> list[tuple[str | int, ...]]:
+    """Paths (in the file) of the non-core keys of every dose both plans have."""
+    have = _dose_paths(data)
+    paths: list[tuple[str | int, ...]] = []
+    for key, (i, j) in _dose_paths(expected).items():
+        if key not in have:
+            continue
+        hi, hj = have[key]
+        if (hi, hj) != (i, j):
+            continue  # doses out of place are reported by the dose comparison
+        for name in sorted(set(expected["cycles"][i]["doses"][j]) - _DOSE_CORE_KEYS):
+            paths.append(("cycles", i, "doses", j, name))
+    return paths
 
 
 def _compare_values(data: Mapping[str, Any], expected: Mapping[str, Any]) -> list[Difference]:
@@ -350,6 +387,7 @@ def _compare_values(data: Mapping[str, Any], expected: Mapping[str, Any]) -> lis
     rec_cycles = data.get("cycles") or []
     for i in range(min(len(rec_cycles), len(expected["cycles"]))):
         paths.extend(("cycles", i, key) for key in _CYCLE_KEYS)
+    paths.extend(_dose_value_paths(data, expected))
     for path in paths:
         want_found, want = _get(expected, path)
         have_found, have = _get(data, path)

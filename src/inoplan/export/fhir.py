@@ -173,8 +173,14 @@ def bsa_observation(plan: Plan, ids: _Ids) -> dict[str, Any]:
 
 
 def care_plan(plan: Plan, cycle: Cycle, ids: _Ids) -> dict[str, Any]:
-    """One cycle, with its cycle number, period and doses."""
-    return {
+    """One cycle, with its cycle number, period and doses.
+
+    The plan's warnings and notes go on every cycle: a receiving system may show
+    one cycle alone, and a warning (a BSA cap, a high blast count) must not be lost.
+    """
+    notes = [{"text": f"WARNING: {w}"} for w in plan.warnings]
+    notes += [{"text": n} for n in plan.notes]
+    out: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": ids.id(f"cycle-{cycle.number}"),
         "extension": [{"url": CYCLE_NUMBER_URL, "valueInteger": cycle.number}],
@@ -187,6 +193,9 @@ def care_plan(plan: Plan, cycle: Cycle, ids: _Ids) -> dict[str, Any]:
         "period": {"start": cycle.start.isoformat(), "end": cycle.end.isoformat()},
         "activity": [{"reference": ids.ref(f"dose-{d.label}")} for d in cycle.doses],
     }
+    if notes:
+        out["note"] = notes
+    return out
 
 
 def medication_request(plan: Plan, dose: Dose, ids: _Ids) -> dict[str, Any]:
