@@ -406,3 +406,19 @@ def test_installed_command_exit_statuses(tmp_path: Path) -> None:
     assert status() == 1
     path.write_text("{", encoding="utf-8")
     assert status() == 2
+
+
+def test_readme_failure_example_is_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    path = saved_plan(tmp_path, "--response", "none")
+    data = load(path)
+    dose(data, 1, 1)["mg"] = 1.56
+    dose(data, 1, 8)["date"] = "2026-12-11"
+    save(path, data)
+    result = runner.invoke(app, ["verify", "plan.json"])
+    assert result.exit_code == 1
+    for line in result.stdout.splitlines():
+        assert line in readme
