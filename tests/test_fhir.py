@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
@@ -218,3 +220,41 @@ def test_warnings_travel_with_every_cycle() -> None:
     assert dose_quantity(c1d1, "calculated")["value"] == 1.2
     assert resources(data, "Observation")[0]["valueQuantity"]["value"] == 1.5
     Bundle.model_validate(data)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    bsa=st.integers(min_value=25, max_value=350),
+    response=st.sampled_from(["pending", "none", "cr", "cri"]),
+    hsct=st.booleans(),
+    mrd=st.sampled_from(["negative", "positive", "unknown"]),
+    first=st.sampled_from(["21", "28"]),
+    pid=st.sampled_from([None, "P-1", "ward7/bed:3#a"]),
+)
+def test_every_plan_exports_a_valid_bundle_with_its_doses(
+    bsa: int, response: str, hsct: bool, mrd: str, first: str, pid: str | None
+) -> None:
+    from decimal import Decimal
+
+    from inoplan.export.fhir import bundle
+    from inoplan.plan import make_plan
+    from inoplan.request import request_from_strings
+
+    values = {
+        "start": "2026-12-01",
+        "bsa": str(Decimal(bsa) / 100),
+        "response": response,
+        "hsct": "yes" if hsct else None,
+        "mrd": mrd,
+        "first_cycle_days": first,
+        "patient_id": pid,
+    }
+    plan = make_plan(request_from_strings(values))
+    data = json.loads(json.dumps(bundle(plan)))
+    Bundle.model_validate(data)
+    requests = resources(data, "MedicationRequest")
+    assert [r["dosageInstruction"][0]["timing"]["event"][0] for r in requests] == [
+        d.date.isoformat() for d in plan.doses
+    ]
+    total = sum(Decimal(str(dose_quantity(r, "calculated")["value"])) for r in requests)
+    assert total == plan.cumulative_mg

@@ -422,3 +422,39 @@ def test_readme_failure_example_is_real_output(
     assert result.exit_code == 1
     for line in result.stdout.splitlines():
         assert line in readme
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    which=st.integers(min_value=0, max_value=8),
+    key=st.sampled_from(["cycle", "day", "date", "mg", "mg_per_m2", "weekday", "label"]),
+    value=JSON_VALUES,
+)
+def test_any_edit_to_a_dose_is_a_report_or_a_one_line_refusal(
+    which: int, key: str, value: object
+) -> None:
+    from inoplan.errors import InputError
+
+    values = {"start": "2026-12-01", "bsa": "1.82", "response": "none"}
+    data = json.loads(json.dumps(plan_to_dict(make_plan(request_from_strings(values)))))
+    doses = [d for c in data["cycles"] for d in c["doses"]]
+    before = doses[which][key]
+    doses[which][key] = value
+    try:
+        report = verify_plan(data)
+    except InputError as e:
+        assert "\n" not in e.message
+        return
+    if value != before or type(value) is not type(before):
+        assert not report.holds
