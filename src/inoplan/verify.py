@@ -112,9 +112,10 @@ def rebuild(data: Mapping[str, Any], field: str = "PLAN") -> Plan:
     """The plan a saved file stands for, re-derived with the current rules.
 
     Every reader of a saved plan that needs its doses (``verify`` today) goes
-    through here. Recorded events (re-planning) are applied here too, after
-    :func:`~inoplan.plan.make_plan`, so that a re-planned plan verifies against
-    its recorded inputs *and* events.
+    through here, and so must re-planning: its recorded events belong here,
+    applied to the request parsed from the recorded inputs, so that a
+    re-planned plan verifies against its inputs *and* its events. Everything
+    else in this module compares against whatever this returns.
     """
     request = request_from_plan(dict(data), field)
     return make_plan(request)
