@@ -258,3 +258,31 @@ def test_every_plan_exports_a_valid_bundle_with_its_doses(
     ]
     total = sum(Decimal(str(dose_quantity(r, "calculated")["value"])) for r in requests)
     assert total == plan.cumulative_mg
+
+
+def test_the_first_dose_quantity_is_the_mg_to_give() -> None:
+    # A receiver that reads only doseAndRate[0] must get milligrams, not mg/m2.
+    data = export("--response", "none")
+    for mr in resources(data, "MedicationRequest"):
+        first = mr["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]
+        assert first["code"] == "mg"
+
+
+def test_readme_excerpt_is_real_output() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    data = export("--response", "cr", "--patient-id", "MRN-0042")
+    mr = resources(data, "MedicationRequest")[0]
+    dosage = mr["dosageInstruction"][0]
+    excerpt = {
+        "extension": mr["extension"],
+        "subject": mr["subject"],
+        "dosageInstruction": {
+            "text": dosage["text"],
+            "timing": dosage["timing"],
+            "doseAndRate": [
+                {"type": d["type"]["coding"][0]["code"], "doseQuantity": d["doseQuantity"]}
+                for d in dosage["doseAndRate"]
+            ],
+        },
+    }
+    assert json.dumps(excerpt, indent=2) in readme

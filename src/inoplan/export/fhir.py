@@ -7,8 +7,8 @@
   activity per dose.
 - Each dose is a ``MedicationRequest`` (status draft, intent plan: decision
   support, not an order) with its date (``timing.event``), the dose in mg
-  (``doseAndRate`` of type *calculated*), the dose per m2 (type *ordered*,
-  UCUM ``mg/m2``), the mCODE ``mcode-normalization-basis`` extension coded as
+  (first ``doseAndRate``, type *calculated*), the dose per m2 (second, type
+  *ordered*, UCUM ``mg/m2``), the mCODE ``mcode-normalization-basis`` extension coded as
   body surface area, a reference to the BSA ``Observation`` it was computed
   from, and the premedication and observation reminders as text.
 
@@ -226,14 +226,16 @@ def medication_request(plan: Plan, dose: Dose, ids: _Ids) -> dict[str, Any]:
                 ],
                 "timing": {"event": [dose.date.isoformat()]},
                 "route": IV_ROUTE,
+                # The mg to give comes first: a receiver that reads only the
+                # first dose must not take the mg/m2 figure for milligrams.
                 "doseAndRate": [
-                    {
-                        "type": {"coding": [{"system": DOSE_RATE_TYPE, "code": "ordered"}]},
-                        "doseQuantity": _quantity(dose.mg_per_m2, "mg/m2"),
-                    },
                     {
                         "type": {"coding": [{"system": DOSE_RATE_TYPE, "code": "calculated"}]},
                         "doseQuantity": _quantity(dose.mg, "mg"),
+                    },
+                    {
+                        "type": {"coding": [{"system": DOSE_RATE_TYPE, "code": "ordered"}]},
+                        "doseQuantity": _quantity(dose.mg_per_m2, "mg/m2"),
                     },
                 ],
             }
