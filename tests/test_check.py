@@ -64,9 +64,7 @@ def test_day_8_and_15_are_not_held_for_low_counts() -> None:
 def test_normal_baseline_holds_until_anc_1_and_platelets_50(
     anc: str, platelets: str, action: Action
 ) -> None:
-    r = verdict(
-        day="1", anc=anc, platelets=platelets, baseline_anc="1.5", baseline_platelets="150"
-    )
+    r = verdict(day="1", anc=anc, platelets=platelets, baseline_anc="1.5", baseline_platelets="150")
     assert r.action is action
     assert set(rule_actions(r)) == {"anc_baseline_normal", "platelets_baseline_normal"}
 
@@ -92,9 +90,7 @@ def test_low_baseline_starts_when_counts_reach_the_prior_cycles_baseline() -> No
 
 def test_low_baseline_starts_when_anc_1_and_platelets_50() -> None:
     # Row 3 (b): ANC 1.2 >= 1 and platelets 60 >= 50 -> give, no prior needed.
-    r = verdict(
-        day="1", anc="1.2", platelets="60", baseline_anc="0.6", baseline_platelets="30"
-    )
+    r = verdict(day="1", anc="1.2", platelets="60", baseline_anc="0.6", baseline_platelets="30")
     assert rule_actions(r) == {"counts_baseline_low": Action.GIVE}
 
 

@@ -102,6 +102,11 @@ def test_csv_has_one_row_per_dose() -> None:
         "mg_per_m2",
         "dose_mg",
         "bsa_m2",
+        "status",
+        "planned_date",
+        "sequence",
+        "notes",
+        "policy",
     ]
     assert len(rows) == 6  # HSCT, CR, MRD negative: 2 cycles x 3 doses
     assert rows[3] == {
@@ -113,7 +118,13 @@ def test_csv_has_one_row_per_dose() -> None:
         "mg_per_m2": "0.5",
         "dose_mg": "0.91",
         "bsa_m2": "1.82",
+        "status": "planned",
+        "planned_date": "",
+        "sequence": "0",
+        "notes": "",
+        "policy": rows[0]["policy"],
     }
+    assert "mosteller" in rows[0]["policy"]
 
 
 def test_without_patient_id_no_id_appears() -> None:

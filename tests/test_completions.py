@@ -20,7 +20,7 @@ from typer._completion_classes import FishComplete, PowerShellComplete, ZshCompl
 from typer.testing import CliRunner
 
 from inoplan import completions_gen
-from inoplan.cli import app
+from inoplan.cli import PlanFormat, app
 from inoplan.complete import PlainFishComplete, PlainPowerShellComplete, PlainZshComplete
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def test_response_completes_to_the_four_statuses() -> None:
             ["mosteller", "dubois", "haycock", "gehan-george", "boyd"],
         ),
         ("inoplan bsa --bsa-formula g", ["gehan-george"]),
-        ("inoplan schedule --format ", ["table", "json", "csv"]),
+        ("inoplan schedule --format ", [f.value for f in PlanFormat]),
         ("inoplan schedule -f j", ["json"]),
         ("inoplan schedule --first-cycle-days ", ["21", "28"]),
     ],

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from inoplan import __version__, bsa, cli, clinic, plan, request
-from inoplan.cli import app
+from inoplan.cli import PlanFormat, app
 from inoplan.errors import InputError
 
 runner = CliRunner()
@@ -55,7 +55,9 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         f"{BSA} --format xml",
-        "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'csv'.",
+        "Invalid value for '--format' / '-f': 'xml' is not one of "
+        + ", ".join(f"'{f.value}'" for f in PlanFormat)
+        + ".",
     ),
     # --- --start ------------------------------------------------------------------------
     ("schedule --start ''", "--start: required; the date of cycle 1 day 1 as YYYY-MM-DD"),

@@ -459,7 +459,7 @@ def test_csv_and_table_carry_the_changes(tmp_path: Path) -> None:
     r = run("replan", str(plan), "--interrupt", "C1D8=9", "-f", "csv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0].endswith("status,planned_date,sequence,notes")
+    assert lines[0].split(",")[8:12] == ["status", "planned_date", "sequence", "notes"]
     c1d8 = next(line for line in lines if line.startswith(",1,8,"))
     assert ",omitted," in c1d8 and "9-day interruption" in c1d8
     c1d15 = next(line for line in lines if line.startswith(",1,15,"))

@@ -276,6 +276,7 @@ class PlanFormat(str, Enum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    FHIR = "fhir"
 
 
 # --- options shared by commands -----------------------------------------------------
@@ -393,6 +394,9 @@ def schedule(
 
       inoplan schedule --start 2026-12-01 --bsa 1.82 --response cr \\
         --clinic-days mon-fri --holidays DE-BY
+
+      inoplan schedule --start 2026-12-01 --bsa 1.82 --response cr \\
+        --patient-id MRN-0042 --format fhir -o plan.fhir.json
     """
     from inoplan.clinic import plan_course
     from inoplan.output import check_target
@@ -433,6 +437,10 @@ def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
         from inoplan.export import csv as export_csv
 
         write_output(output, export_csv.render(plan), force)
+    elif fmt is PlanFormat.FHIR:
+        from inoplan.export import fhir as export_fhir
+
+        write_output(output, export_fhir.render(plan), force)
     else:
         from inoplan.render import print_plan, text_console
 
@@ -990,3 +998,71 @@ def check_command(
         from inoplan.render_check import print_check
 
         print_check(result, text_console())
+
+
+class VerifyFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command("verify")
+def verify_command(
+    plan_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLAN.json", help="A plan saved with `inoplan schedule --format json`."
+        ),
+    ],
+    fmt: Annotated[
+        VerifyFormat,
+        typer.Option("--format", "-f", help="Report format.", case_sensitive=False),
+    ] = VerifyFormat.TEXT,
+) -> None:
+    """Re-derive a saved plan from its recorded inputs and report every difference.
+
+    Every dose (mg and mg/m2), date, cycle and total in the file is compared
+    with the plan the current rules give for the inputs the file records, and
+    the doses hash is checked. Exit status 0 when the plan holds, 1 when it
+    does not, 2 when the file cannot be read as a plan.
+
+    Examples:
+
+      inoplan verify plan.json
+
+      inoplan verify plan.json --format json
+    """
+    from inoplan.planfile import read_plan_json
+    from inoplan.verify import verify_plan
+
+    data = read_plan_json(plan_file, plan_file)
+    report = verify_plan(data, plan_file)
+    if fmt is VerifyFormat.JSON:
+        from inoplan.export.json import dumps
+
+        typer.echo(dumps({"plan": plan_file, **report.to_dict()}), nl=False)
+    else:
+        typer.echo(_verify_text(plan_file, report), nl=False)
+    if not report.holds:
+        raise typer.Exit(ExitStatus.REJECTED)
+
+
+def _verify_text(plan_file: str, report: Any) -> str:
+    rules_text = f"inoplan {__version__}, rules {rules.LABEL_REVISION}"
+    lines: list[str] = []
+    if report.holds:
+        lines.append(
+            f"{plan_file}: holds: {report.doses_checked} doses, their dates and totals "
+            f"re-derived from the recorded inputs ({rules_text}); doses sha256 "
+            f"{report.rederived_hash}"
+        )
+    else:
+        n = len(report.differences)
+        lines.append(
+            f"{plan_file}: does NOT hold: {n} difference{'s' if n != 1 else ''} from the plan "
+            f"re-derived from its recorded inputs ({rules_text})"
+        )
+        width = max(len(d.kind) for d in report.differences)
+        for d in report.differences:
+            lines.append(f"  {d.kind:<{width}}  {d.where}: {d.message}")
+    lines.extend(f"note: {n}" for n in report.notes)
+    return "\n".join(lines) + "\n"

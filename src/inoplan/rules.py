@@ -546,3 +546,22 @@ MODIFICATION_RULES: Final = (
 #: another unit (cells/mm3 instead of x 10^9/L) and is refused, not guessed.
 ANC_RANGE: Final = (Decimal(0), Decimal(100))
 PLATELET_RANGE: Final = (Decimal(0), Decimal(2000))
+
+# --- Provenance and interchange (issue 9: verify, FHIR export) [inoplan] ----------
+
+#: The dosing policy recorded in every plan (spec section 8): the label names no
+#: weight type, formula, cap or rounding; these are inoplan's documented choices.
+POLICY_WEIGHT: Final = "actual body weight"
+POLICY_BSA_ROUNDING: Final = "half-up to 0.01 m2"
+POLICY_DOSE_ROUNDING: Final = "half-up to 0.01 mg"
+#: Spec section 7: `--market us|eu`, default us. Plans record the default until
+#: the planner takes a market of its own; the market changes vials, not doses.
+POLICY_MARKET: Final = "us"
+
+#: FHIR export. Codes used are only those seen in published guides: SNOMED CT
+#: 301898006 "Body surface area (observable entity)" (mCODE normalization-basis
+#: value set), 47625008 "Intravenous route (qualifier value)" (mCODE examples),
+#: LOINC 8302-2 body height and 29463-7 body weight (FHIR R4 vital signs). The
+#: drug itself is sent as text: no RxNorm code has been confirmed here.
+FHIR_DRUG_TEXT: Final = "inotuzumab ozogamicin (BESPONSA)"
+FHIR_INFUSION_TEXT: Final = "intravenous infusion over 1 hour"

@@ -2,6 +2,11 @@
 
 Stable and versioned: keys are only ever added within a schema version.
 Dates are ISO 8601 strings, numbers are JSON numbers, keys sorted.
+
+``provenance`` records how the plan was made: the inoplan version, the label
+revision the rules follow, the dosing policy (BSA formula, weight, rounding,
+cap, market) and the ``inoplan-doses/1`` hash of the doses (defined in
+:mod:`inoplan.provenance`), which ``inoplan verify`` checks.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 from inoplan import __version__, rules
 from inoplan.plan import Cycle, Dose, Plan
+from inoplan.provenance import provenance_dict
 
 SCHEMA = "inoplan.plan/1"
 
@@ -85,6 +91,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "bsa_working": bsa.working,
         },
         "inputs": dict(req.inputs),
+        "provenance": provenance_dict(plan),
         "start": req.start.isoformat(),
         "response": req.response.value,
         "hsct": req.hsct,

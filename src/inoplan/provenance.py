@@ -1,0 +1,133 @@
+"""Where a plan comes from: the dosing policy, and a content hash of its doses.
+
+Pure and cheap (hashlib and json only). Every output carries the policy: the
+JSON plan as an object, the table view and the CSV as one line.
+
+The doses hash (``inoplan-doses/1``) is defined so that anyone can recompute it
+from a JSON plan without inoplan:
+
+1. take every dose of the plan in plan order (cycle, then day);
+2. write each as an object with exactly the keys ``cycle`` and ``day``
+   (integers), ``date`` (``YYYY-MM-DD``), ``mg_per_m2`` and ``mg`` (decimal
+   strings in plain notation without trailing zeros: ``"0.8"``, ``"1.46"``,
+   ``"1"``);
+3. serialise the list as JSON with sorted keys, no whitespace
+   (separators ``,`` and ``:``) and ASCII only;
+4. SHA-256 of those UTF-8 bytes, as lowercase hex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from inoplan import __version__, rules
+from inoplan.plan import Plan
+
+#: The name of the canonical dose form hashed by :func:`doses_sha256`.
+DOSES_CANONICAL = "inoplan-doses/1"
+HASH_ALGORITHM = "sha256"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The dosing conventions a plan was made with (spec section 8, and market, section 7)."""
+
+    bsa_formula: str  # a formula name, or "given" when the BSA was given directly
+    bsa_cap_m2: Decimal | None
+    market: str
+
+    @property
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "bsa_formula": self.bsa_formula,
+            "bsa_cap_m2": None if self.bsa_cap_m2 is None else float(self.bsa_cap_m2),
+            "weight": rules.POLICY_WEIGHT,
+            "bsa_rounding": rules.POLICY_BSA_ROUNDING,
+            "dose_rounding": rules.POLICY_DOSE_ROUNDING,
+            "market": self.market,
+        }
+
+    @property
+    def line(self) -> str:
+        """One line for a table or a CSV cell."""
+        formula = "given" if self.bsa_formula == "given" else f"{self.bsa_formula}, actual weight"
+        cap = "no cap" if self.bsa_cap_m2 is None else f"capped at {self.bsa_cap_m2} m2"
+        return (
+            f"BSA {formula}, {cap}; BSA {rules.POLICY_BSA_ROUNDING}; doses "
+            f"{rules.POLICY_DOSE_ROUNDING}; market {self.market}; "
+            f"rules ({rules.LABEL_REVISION}); inoplan {__version__}"
+        )
+
+
+def policy_of(plan: Plan) -> Policy:
+    """The policy a plan was made with."""
+    bsa = plan.bsa
+    cap_text = dict(plan.request.inputs).get("bsa_cap")
+    # The cap the user asked for, even when it did not bite (BSA below it).
+    cap = _cap_from_text(cap_text) if cap_text else (bsa.m2 if bsa.capped else None)
+    return Policy(bsa_formula=bsa.formula, bsa_cap_m2=cap, market=rules.POLICY_MARKET)
+
+
+def _cap_from_text(text: str) -> Decimal:
+    from inoplan.bsa import check_cap
+    from inoplan.units import parse_decimal
+
+    return check_cap(parse_decimal(text, "--bsa-cap"))
+
+
+def decimal_text(value: Decimal) -> str:
+    """Plain notation without trailing zeros: ``1.10`` -> ``1.1``, ``2.00`` -> ``2``."""
+    return f"{value.normalize():f}"
+
+
+DoseKey = tuple[int, int, date, Decimal, Decimal]
+
+
+def canonical_doses(doses: Iterable[DoseKey]) -> str:
+    """The ``inoplan-doses/1`` text of (cycle, day, date, mg/m2, mg) tuples."""
+    items = [
+        {
+            "cycle": cycle,
+            "day": day,
+            "date": when.isoformat(),
+            "mg_per_m2": decimal_text(mg_per_m2),
+            "mg": decimal_text(mg),
+        }
+        for cycle, day, when, mg_per_m2, mg in doses
+    ]
+    return json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def doses_sha256(doses: Iterable[DoseKey]) -> str:
+    """The SHA-256 (hex) of :func:`canonical_doses`."""
+    return hashlib.sha256(canonical_doses(doses).encode("utf-8")).hexdigest()
+
+
+def plan_dose_keys(plan: Plan) -> list[DoseKey]:
+    return [(d.cycle, d.day, d.date, d.mg_per_m2, d.mg) for d in plan.doses]
+
+
+def plan_hash(plan: Plan) -> str:
+    """The doses hash of a plan."""
+    return doses_sha256(plan_dose_keys(plan))
+
+
+def provenance_dict(plan: Plan) -> dict[str, object]:
+    """The ``provenance`` object of the JSON plan."""
+    policy = policy_of(plan)
+    return {
+        "inoplan_version": __version__,
+        "label_revision": rules.LABEL_REVISION,
+        "policy": policy.as_dict,
+        "policy_text": policy.line,
+        "doses_hash": {
+            "algorithm": HASH_ALGORITHM,
+            "canonical": DOSES_CANONICAL,
+            "value": plan_hash(plan),
+        },
+    }

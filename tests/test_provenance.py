@@ -1,0 +1,95 @@
+"""Every plan says how it was made: JSON provenance, a policy line in the table and the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from inoplan import __version__, rules
+from inoplan.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, ["schedule", "--start", "2026-12-01", *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_json_records_inputs_policy_version_label_and_hash() -> None:
+    data = json.loads(
+        run("--height", "5ft7in", "--weight", "154lb", "--response", "cr", "-f", "json")
+    )
+    # The inputs exactly as typed, with their units.
+    assert data["inputs"]["height"] == "5ft7in"
+    assert data["inputs"]["weight"] == "154lb"
+    prov = data["provenance"]
+    assert prov["inoplan_version"] == __version__
+    assert prov["label_revision"] == rules.LABEL_REVISION
+    assert prov["policy"] == {
+        "bsa_formula": "mosteller",
+        "bsa_cap_m2": None,
+        "weight": "actual body weight",
+        "bsa_rounding": "half-up to 0.01 m2",
+        "dose_rounding": "half-up to 0.01 mg",
+        "market": "us",
+    }
+    assert prov["doses_hash"]["algorithm"] == "sha256"
+    assert len(prov["doses_hash"]["value"]) == 64
+
+
+def test_policy_records_formula_and_a_cap_even_when_it_does_not_bite() -> None:
+    data = json.loads(
+        run(
+            *("--height", "170", "--weight", "70"),
+            *("--bsa-formula", "dubois", "--bsa-cap", "2.0", "-f", "json"),
+        )
+    )
+    policy = data["provenance"]["policy"]
+    assert policy["bsa_formula"] == "dubois"
+    assert policy["bsa_cap_m2"] == 2.0  # BSA 1.81 m2 is below the cap; the policy still says so
+    assert "capped at 2.00 m2" in data["provenance"]["policy_text"]
+
+
+def test_a_different_dose_gives_a_different_hash() -> None:
+    a = json.loads(run("--bsa", "1.82", "-f", "json"))["provenance"]["doses_hash"]["value"]
+    b = json.loads(run("--bsa", "1.83", "-f", "json"))["provenance"]["doses_hash"]["value"]
+    again = json.loads(run("--bsa", "1.82", "-f", "json"))["provenance"]["doses_hash"]["value"]
+    assert a != b
+    assert a == again
+
+
+def test_csv_carries_the_policy_as_its_last_column_on_every_dose_row() -> None:
+    text = run("--bsa", "1.82", "--response", "none", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 9  # still one row per dose: 3 cycles x 3 doses
+    header = text.splitlines()[0].split(",")
+    assert header[-1] == "policy"
+    assert header[:8] == [
+        "patient_id",
+        "cycle",
+        "day",
+        "date",
+        "weekday",
+        "mg_per_m2",
+        "dose_mg",
+        "bsa_m2",
+    ]
+    policies = {r["policy"] for r in rows}
+    assert len(policies) == 1
+    (line,) = policies
+    assert line.startswith("BSA given, no cap; BSA half-up to 0.01 m2; doses half-up to 0.01 mg")
+    assert f"rules ({rules.LABEL_REVISION}); inoplan {__version__}" in line
+
+
+def test_table_shows_the_policy_and_the_hash() -> None:
+    text = run("--height", "170", "--weight", "70", "--response", "cr")
+    flat = " ".join(line.strip(" │") for line in text.splitlines())
+    assert "Policy" in flat
+    assert "mosteller, actual weight, no cap" in flat
+    full = json.loads(run("--height", "170", "--weight", "70", "--response", "cr", "-f", "json"))
+    assert f"sha256 {full['provenance']['doses_hash']['value'][:16]}" in flat
