@@ -481,3 +481,9 @@ def test_no_value_completes_to_the_bare_typed_word(command: str, option: str) ->
     )
     assert r.exit_code == 0, r.output
     assert "pla" not in r.stdout.split(), f"{command} {option}"
+
+
+def test_holiday_countries_complete_through_the_real_protocol() -> None:
+    offered = bash_request("inoplan schedule --holidays G")
+    assert "GB" in offered and "GR" in offered
+    assert all(code.startswith("G") for code in offered)

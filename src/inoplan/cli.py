@@ -250,6 +250,21 @@ def _root(
     """
 
 
+# --- value completers (imported only when the shell asks) ---------------------------
+
+
+def _complete_country(incomplete: str) -> list[tuple[str, str]]:
+    from inoplan.complete import complete_country
+
+    return complete_country(incomplete)
+
+
+def _complete_timezone(incomplete: str) -> list[str]:
+    from inoplan.complete import complete_timezone
+
+    return complete_timezone(incomplete)
+
+
 # --- choices ---------------------------------------------------------------------
 
 ResponseChoice = rules.Response
@@ -373,6 +388,7 @@ def schedule(
             help="Also closed on the public holidays of COUNTRY or COUNTRY-SUBDIV "
             "(ISO 3166: US, DE-BY, GB-SCT).",
             metavar="COUNTRY[-SUBDIV]",
+            autocompletion=_complete_country,
         ),
     ] = None,
     fmt: Annotated[
