@@ -184,3 +184,11 @@ def test_unconfirmed_reminders_say_verify() -> None:
 
     assert "verify against the current label" in rules.BLOOD_COUNT.display
     assert "verify" not in rules.PREMEDICATION.display
+
+
+def test_mrd_without_hsct_is_noted_and_changes_nothing() -> None:
+    with_mrd = make_plan(request(response=Response.CR, mrd=Mrd.POSITIVE))
+    without = make_plan(request(response=Response.CR))
+    assert with_mrd.cycles == without.cycles  # still 6 cycles, the non-HSCT limit
+    assert any("only when proceeding to HSCT" in n for n in with_mrd.notes)
+    assert not any("HSCT" in n for n in without.notes)

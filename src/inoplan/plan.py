@@ -290,6 +290,11 @@ def make_plan(request: PlanRequest) -> Plan:
         notes.append(f"{request.cycles} of up to {limit.cycles} cycles planned (--cycles)")
     if request.first_cycle_days == 28:
         notes.append("cycle 1 extended to 28 days (7-day treatment-free interval from day 21)")
+    if request.mrd is not Mrd.UNKNOWN and not request.hsct:
+        notes.append(
+            f"MRD {request.mrd.value} recorded; it changes the number of cycles only when "
+            "proceeding to HSCT (--hsct)"
+        )
 
     return Plan(
         request=request,
