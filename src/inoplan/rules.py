@@ -184,3 +184,23 @@ BSA_CAP_WARNING: Final = (
     "BSA capped: ASCO guidance (Griggs et al., J Clin Oncol 2012;30:1553, update 2021) "
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
+
+# --- Calendar export (ICS) and batch runs -------------------------------------------
+
+#: Infuse over 1 hour [L] (spec section 7) ...
+INFUSION_MINUTES: Final = 60
+#: ... then observe for at least 1 hour after the end [L] (spec section 5). A timed
+#: calendar event covers both [inoplan].
+OBSERVATION_MINUTES: Final = 60
+#: Premedication reminder before a timed infusion, in minutes [inoplan].
+DEFAULT_TIMED_REMINDER_MINUTES: Final = 60
+#: Premedication reminder on the day of an all-day infusion event (hour, minute) [inoplan].
+DEFAULT_ALL_DAY_REMINDER_AT: Final = (8, 0)
+#: A reminder may come at most this many days before the infusion [inoplan].
+MAX_REMINDER_DAYS: Final = 7
+#: ``--lab-events``: the pre-dose blood tests as an all-day event this many days
+#: before each dose, so results are back before the infusion. The label says
+#: only "before each dose" [inoplan].
+LAB_EVENT_DAYS_BEFORE: Final = 1
+#: Calendar categories of the exported events [inoplan].
+ICS_CATEGORIES: Final = ("Inotuzumab ozogamicin", "Chemotherapy")
