@@ -303,13 +303,6 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
     tz = ZoneInfo(options.tz) if options.time is not None and options.tz else None
     if tz is not None:
         cal.add("x-wr-timezone", tz.key)
-        # Bounded to the plan's doses (a day of margin each side), so the VTIMEZONE
-        # carries the transitions the events need and no others.
-        cal.add_component(
-            _vtimezone(
-                tz.key, plan.first_dose - timedelta(days=1), plan.last_dose + timedelta(days=1)
-            )
-        )
 
     spec = options.reminder
     if spec is None:
@@ -416,6 +409,19 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
             )
             event.add("categories", categories)
             cal.add_component(event)
+
+    if tz is not None and any(
+        "TZID" in ev["DTSTART"].params for ev in cal.walk("VEVENT") if "DTSTART" in ev
+    ):
+        # One zone, before the events. Bounded to the plan's doses (a day of margin each
+        # side): the VTIMEZONE carries the transitions the events need and no others.
+        # (UTC times are written with a Z and need none.)
+        cal.subcomponents.insert(
+            0,
+            _vtimezone(
+                tz.key, plan.first_dose - timedelta(days=1), plan.last_dose + timedelta(days=1)
+            ),
+        )
     return cal
 
 
