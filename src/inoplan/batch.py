@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from inoplan import __version__
+from inoplan import __version__, rules
 from inoplan.errors import InputError
 from inoplan.output import atomic_write
 from inoplan.plan import Plan, make_plan
@@ -138,7 +138,7 @@ def read_rows(path: Path, field_name: str = "PATIENTS") -> Iterator[tuple[int, d
     """``(row number, {column: cell})`` for each non-blank data row, read lazily.
 
     The header is checked before the first row is yielded. A row with more or
-    fewer cells than the header is yielded with the key ``""`` set to the count.
+    fewer cells than the header is yielded with the key ``""`` saying so.
     """
     with _open(path, field_name) as fh:
         reader = csv.reader(fh, strict=True)
@@ -152,7 +152,7 @@ def read_rows(path: Path, field_name: str = "PATIENTS") -> Iterator[tuple[int, d
                     continue
                 values = dict(zip(names, cells, strict=False))
                 if len(cells) != len(names):
-                    values[""] = str(len(cells))
+                    values[""] = f"has {len(cells)} cells; the header has {len(names)}"
                 yield row, values
         except csv.Error as e:
             raise InputError(
@@ -186,13 +186,20 @@ def with_row_calendar(
 def plan_row(values: dict[str, str]) -> Plan:
     """The plan for one row; raises :class:`InputError` naming the column."""
     if "" in values:
-        raise InputError(
-            "row",
-            f"has {values['']} cells; the header has {len(values) - 1}",
-        )
+        raise InputError("row", values[""])
     if not (values.get("patient_id") or "").strip():
         raise InputError("patient_id", "required; a pseudonymous id (never a name)")
-    request_values = {k: v for k, v in values.items() if k in FIELDS}
+    request_values = {k: v for k, v in values.items() if k in FIELDS and v.strip()}
+    # The defaults `inoplan schedule` records, so a row's plan file is the one the
+    # same values typed as options give.
+    for name, default in (
+        ("response", "pending"),
+        ("mrd", "unknown"),
+        ("first_cycle_days", "21"),
+    ):
+        request_values.setdefault(name, default)
+    if "bsa" not in request_values:
+        request_values.setdefault("bsa_formula", rules.DEFAULT_BSA_FORMULA)
     return make_plan(request_from_strings(request_values, lambda name: name))
 
 
