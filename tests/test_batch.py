@@ -334,3 +334,34 @@ def test_sample_file_through_the_installed_command(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert [r["patient_id"] for r in summary(out)["rejected"]] == ["P005"]  # type: ignore[attr-defined]
     assert summary(out)["planned"] == 5
+
+
+def test_worker_processes_do_not_change_the_output(tmp_path: Path) -> None:
+    # 100 rows (several chunks, so the process pool is used), with bad rows and a
+    # duplicate id among them; every file must be byte-identical to a one-process run.
+    rows = []
+    for i in range(100):
+        weight = "7000" if i % 17 == 0 else str(50 + i % 40)
+        pid = "P0005" if i == 60 else f"P{i:04d}"
+        time_cells = "09:30,Europe/Berlin" if i % 3 == 0 else ","
+        rows.append(f"{pid},2027-0{1 + i % 9}-{10 + i % 18},170,{weight},cr,,,,{time_cells},")
+    source = write_csv(tmp_path / "p.csv", *rows)
+    one, many = tmp_path / "one", tmp_path / "many"
+    opts = ("--format", "ics", "--quiet")
+    r1 = invoke("batch", str(source), "--out", str(one), "--jobs", "1", *opts)
+    r2 = invoke("batch", str(source), "--out", str(many), "--jobs", "3", *opts)
+    assert r1.exit_code == r2.exit_code == 1
+    assert files(one) == files(many)
+    for name in files(one):
+        assert (one / name).read_bytes() == (many / name).read_bytes(), name
+    s = summary(many)
+    # Rows 0, 17, 34, 51, 68, 85 weigh 7000 kg; row index 60 repeats P0005: 7 rejected.
+    assert s["planned"] == 93
+    assert [r["row"] for r in s["rejected"]] == [2, 19, 36, 53, 62, 70, 87]  # type: ignore[attr-defined]
+
+
+def test_jobs_must_be_a_count_or_auto(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "p.csv", GOOD_AND_BAD[0])
+    result = invoke("batch", str(source), "--out", str(tmp_path / "o"), "--jobs", "many")
+    assert result.exit_code == 2
+    assert "--jobs: 'many' is not allowed" in result.stderr

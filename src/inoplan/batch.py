@@ -167,9 +167,7 @@ def count_rows(path: Path, field_name: str = "PATIENTS") -> int:
     return sum(1 for _ in read_rows(path, field_name))
 
 
-def with_row_calendar(
-    base: IcsOptions, values: dict[str, str], default_tz: Callable[[], str]
-) -> IcsOptions:
+def with_row_calendar(base: IcsOptions, values: dict[str, str]) -> IcsOptions:
     """The command's calendar options with this row's ``time``, ``tz`` and ``location``."""
     from inoplan.export import ics
 
@@ -179,7 +177,7 @@ def with_row_calendar(
     time = ics.parse_time(time_text, "time") if time_text else base.time
     tz = ics.parse_tz(tz_text, "tz") if tz_text else base.tz
     if time is not None and tz is None:
-        tz = default_tz()
+        tz = ics.parse_tz(None, "tz")  # this machine's zone
     return dataclasses.replace(base, time=time, tz=tz, location=location or base.location)
 
 
@@ -261,21 +259,100 @@ def check_out_dir(out_dir: Path, force: bool, field_name: str = "--out") -> None
         raise InputError(field_name, f"cannot create {str(out_dir)!r}: {e.strerror}") from None
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """One row planned and rendered (or refused), ready for the writer; picklable."""
+
+    row: int
+    pid: str | None
+    data: bytes = b""
+    csv_rows: tuple[tuple[str, ...], ...] = ()
+    error: tuple[str, str] | None = None  # (field, reason)
+
+
+def _work(item: tuple[int, dict[str, str]], fmt: str, ics_options: IcsOptions | None) -> _Outcome:
+    """Plan and render one row. Pure: runs in a worker process as well as in this one."""
+    from inoplan.export import csv as export_csv
+
+    row, values = item
+    pid = (values.get("patient_id") or "").strip() or None
+    try:
+        plan = plan_row(values)
+        options = None
+        if fmt == "ics":
+            assert ics_options is not None
+            options = with_row_calendar(ics_options, values)
+        data = render_plan(plan, fmt, options)
+    except InputError as e:
+        return _Outcome(row, pid, error=(e.field, e.detail))
+    return _Outcome(
+        row, plan.request.patient_id, data, tuple(tuple(r) for r in export_csv.rows(plan))
+    )
+
+
+def _work_chunk(
+    chunk: list[tuple[int, dict[str, str]]], fmt: str, ics_options: IcsOptions | None
+) -> list[_Outcome]:
+    return [_work(item, fmt, ics_options) for item in chunk]
+
+
+def _outcomes(
+    rows: Iterator[tuple[int, dict[str, str]]],
+    fmt: str,
+    ics_options: IcsOptions | None,
+    jobs: int,
+    chunk_size: int = 32,
+) -> Iterator[_Outcome]:
+    """Outcomes in row order. With ``jobs > 1``, rows are planned in worker processes,
+    at most a few chunks per worker ahead of the writer, so memory stays bounded."""
+    if jobs <= 1:
+        for item in rows:
+            yield _work(item, fmt, ics_options)
+        return
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    def chunks() -> Iterator[list[tuple[int, dict[str, str]]]]:
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            yield chunk
+
+    source = chunks()
+    head = list(itertools.islice(source, 2))
+    if len(head) < 2:  # a short list: not worth starting processes
+        for chunk in head:
+            yield from _work_chunk(chunk, fmt, ics_options)
+        return
+    pending: deque[Future[list[_Outcome]]] = deque()
+    executor = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        for chunk in itertools.chain(head, itertools.islice(source, jobs * 4 - 2)):
+            pending.append(executor.submit(_work_chunk, chunk, fmt, ics_options))
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(source, None)
+            if nxt is not None:
+                pending.append(executor.submit(_work_chunk, nxt, fmt, ics_options))
+            yield from done
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 def run_batch(
     source: Path,
     out_dir: Path,
     fmt: str = "json",
     force: bool = False,
     ics_options: IcsOptions | None = None,
-    default_tz: Callable[[], str] | None = None,
     on_row: Callable[[bool], None] | None = None,
     field_name: str = "PATIENTS",
+    jobs: int = 1,
 ) -> Summary:
     """Plan every row of ``source`` into ``out_dir``; return what happened.
 
     Usage errors (missing file, bad header, ``out_dir`` unusable) raise
     :class:`InputError` before anything is written. ``on_row(ok)`` is called
-    after each data row, for a progress display.
+    after each data row, for a progress display. ``jobs`` processes plan and
+    render rows; the files, their order and their bytes do not depend on it.
     """
     from inoplan.export import csv as export_csv
     from inoplan.export import json as export_json
@@ -290,23 +367,20 @@ def run_batch(
     summary = Summary(source=source.name, format=fmt)
     stems: dict[str, int] = {}  # lower-cased file stem -> row that used it
     suffix = f".{fmt}"
+    all_rows = itertools.chain([first] if first is not None else [], rows)
 
     combined = _AtomicText(out_dir / PLAN_CSV)
     try:
         writer = csv.writer(combined.fh)
         writer.writerow(export_csv.COLUMNS)
-        for row, values in itertools.chain([first] if first is not None else [], rows):
+        for outcome in _outcomes(all_rows, fmt, ics_options, jobs):
             summary.rows += 1
-            pid = (values.get("patient_id") or "").strip() or None
+            row, pid = outcome.row, outcome.pid
             try:
-                plan = plan_row(values)
-                options = None
-                if fmt == "ics":
-                    assert ics_options is not None
-                    options = with_row_calendar(ics_options, values, default_tz or _no_tz)
-                data = render_plan(plan, fmt, options)
-                assert plan.request.patient_id is not None
-                stem = file_stem(plan.request.patient_id)
+                if outcome.error is not None:
+                    raise InputError(*outcome.error)
+                assert pid is not None
+                stem = file_stem(pid)
                 key = stem.lower()  # case-insensitive file systems
                 if key in stems:
                     raise InputError(
@@ -317,16 +391,16 @@ def run_batch(
                 target = out_dir / f"{stem}{suffix}"
                 if target.exists() and not force:
                     raise InputError("patient_id", f"{target} exists; use --force to overwrite it")
-                atomic_write(target, data, force, "patient_id")
+                atomic_write(target, outcome.data, force, "patient_id")
                 stems[key] = row
             except InputError as e:
                 summary.rejected.append(Rejected(row, pid, e.field, e.detail))
                 if on_row:
                     on_row(False)
                 continue
-            writer.writerows(export_csv.rows(plan))
+            writer.writerows(outcome.csv_rows)
             summary.planned += 1
-            summary.doses += len(plan.doses)
+            summary.doses += len(outcome.csv_rows)
             if on_row:
                 on_row(True)
         combined.commit(force, "--out")
@@ -339,7 +413,3 @@ def run_batch(
         "--out",
     )
     return summary
-
-
-def _no_tz() -> str:
-    raise InputError("tz", "required with a time")

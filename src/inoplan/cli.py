@@ -459,6 +459,14 @@ def bsa_command(
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
 
 
+def _jobs(text: str) -> int:
+    from inoplan.units import parse_int
+
+    if text.strip().lower() == "auto":
+        return max(1, min(os.cpu_count() or 1, 8))
+    return parse_int(text, "--jobs", 1, 64)
+
+
 @app.command("batch")
 def batch_command(
     patients: Annotated[
@@ -483,6 +491,16 @@ def batch_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")
     ] = False,
+    jobs: Annotated[
+        str,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Processes that plan rows: a number, or auto (one per CPU, at most 8). "
+            "Output does not depend on it.",
+            metavar="N",
+        ),
+    ] = "auto",
     time: TimeOpt = None,
     tz: TzOpt = None,
     location: LocationOpt = None,
@@ -515,12 +533,8 @@ def batch_command(
     ics_args.check_format(is_ics)
     ics_options = ics_args.options() if is_ics else None
 
-    def default_tz() -> str:
-        from inoplan.export.ics import parse_tz
-
-        return parse_tz(None, "tz")
-
     source = Path(patients)
+    n_jobs = _jobs(jobs)
     show_progress = not quiet and sys.stderr.isatty()
     if show_progress:
         from inoplan.batch import count_rows
@@ -529,10 +543,10 @@ def batch_command(
         total = count_rows(source)
         with batch_progress(total) as advance:
             summary = run_batch(
-                source, Path(out), str(fmt.value), force, ics_options, default_tz, advance
+                source, Path(out), str(fmt.value), force, ics_options, advance, jobs=n_jobs
             )
     else:
-        summary = run_batch(source, Path(out), str(fmt.value), force, ics_options, default_tz)
+        summary = run_batch(source, Path(out), str(fmt.value), force, ics_options, jobs=n_jobs)
 
     if not quiet:
         rejected = len(summary.rejected)

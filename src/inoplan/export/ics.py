@@ -225,7 +225,7 @@ def _footer() -> str:
     )
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
     from icalendar import Timezone
 
@@ -413,15 +413,13 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
     if tz is not None and any(
         "TZID" in ev["DTSTART"].params for ev in cal.walk("VEVENT") if "DTSTART" in ev
     ):
-        # One zone, before the events. Bounded to the plan's doses (a day of margin each
-        # side): the VTIMEZONE carries the transitions the events need and no others.
+        # One zone, before the events, bounded to the calendar months of the plan's
+        # doses: the VTIMEZONE carries the transitions the events need and few others,
+        # and plans of the same months share one (cached) zone in a batch run.
         # (UTC times are written with a Z and need none.)
-        cal.subcomponents.insert(
-            0,
-            _vtimezone(
-                tz.key, plan.first_dose - timedelta(days=1), plan.last_dose + timedelta(days=1)
-            ),
-        )
+        first = plan.first_dose.replace(day=1)
+        last = (plan.last_dose.replace(day=28) + timedelta(days=4)).replace(day=1)
+        cal.subcomponents.insert(0, _vtimezone(tz.key, first, last))
     return cal
 
 
