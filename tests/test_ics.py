@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from inoplan.cli import app
+from inoplan.errors import InputError
 from inoplan.export import ics
 from inoplan.plan import make_plan
 from inoplan.request import request_from_strings
@@ -556,3 +557,29 @@ def test_written_file_is_the_same_as_stdout(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert target.read_bytes() == export()
+
+
+@given(days=st.integers(0, 7), hours=st.integers(0, 23), minutes=st.integers(0, 59))
+def test_reminder_durations_read_back(days: int, hours: int, minutes: int) -> None:
+    before = timedelta(days=days, hours=hours, minutes=minutes)
+    text = (
+        "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
+        or "0m"
+    )
+    if before > timedelta(days=7):
+        with pytest.raises(InputError, match="at most 7 days before"):
+            ics.parse_reminder(text)
+    else:
+        assert ics.parse_reminder(text) == ics.ReminderSpec(before=before)
+
+
+def test_unknown_local_zone_asks_for_tz(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ics, "local_zone_name", lambda: None)
+    result = invoke(
+        "schedule", "--start", "2026-12-01", "--bsa", "1.82", "--format", "ics", "--time", "09:00"
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "inoplan: error: --tz: cannot tell this machine's time zone; give one such as "
+        "Europe/Berlin\n"
+    )

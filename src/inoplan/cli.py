@@ -187,11 +187,13 @@ TzOpt = Annotated[
     typer.Option(
         "--tz",
         help="ICS: IANA time zone of --time, such as Europe/Berlin (default: this machine's).",
+        metavar="ZONE",
         show_default=False,
     ),
 ]
 LocationOpt = Annotated[
-    str | None, typer.Option("--location", help="ICS: where the infusions take place.")
+    str | None,
+    typer.Option("--location", help="ICS: where the infusions take place.", metavar="TEXT"),
 ]
 ReminderOpt = Annotated[
     str | None,
@@ -200,6 +202,7 @@ ReminderOpt = Annotated[
         help="ICS: premedication alarm, either before the infusion (30m, 1h, 1h30m, 1d) or "
         "a clock time on the day (07:30). Default: 1h before a timed infusion, 08:00 on "
         "the day of an all-day one.",
+        metavar="WHEN",
         show_default=False,
     ),
 ]
