@@ -583,3 +583,17 @@ def test_unknown_local_zone_asks_for_tz(monkeypatch: pytest.MonkeyPatch) -> None
         "inoplan: error: --tz: cannot tell this machine's time zone; give one such as "
         "Europe/Berlin\n"
     )
+
+
+def test_followup_events_of_a_pending_plan_say_it_is_not_the_end() -> None:
+    result = invoke(
+        "schedule", "--start", "2026-12-01", "--bsa", "1.82", "--format", "ics",
+        "--followup-events",
+    )  # fmt: skip
+    cal = check_wire_format(result.stdout_bytes)
+    follow = [e for e in cal.kids("VEVENT") if "period ends" in e.one("SUMMARY").text]
+    assert len(follow) == 3
+    for ev in follow:
+        assert "Not the end of treatment: response pending" in ev.one("DESCRIPTION").text
+    # Cycle 1 only: last dose C1D15 = 2026-12-15; +2 months = 2027-02-15.
+    assert follow[2].one("DTSTART").value == "20270215"

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from inoplan import __version__, rules
 from inoplan.errors import InputError
 from inoplan.plan import Dose, Plan
+from inoplan.rules import Response
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -390,6 +391,12 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
                 f"{rules.NO_BREASTFEEDING_MONTHS} months after the last dose.",
             ),
         )
+        partial = (
+            [f"Not the end of treatment: {plan.limit.reason}. These dates move when later "
+             "cycles are planned."]
+            if plan.request.response is Response.PENDING
+            else []
+        )  # fmt: skip
         for kind, day, what, text in items:
             event = _event(plan, options, kind, 0, 0, seq)
             _all_day(event, day)
@@ -402,6 +409,7 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
                         text,
                         f"Counted in calendar months from the planned last dose on "
                         f"{last:%a} {last.isoformat()}; recount if the course changes.",
+                        *partial,
                         "",
                         _footer(),
                     ]
