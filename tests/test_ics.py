@@ -458,15 +458,26 @@ def test_patient_id_shown_only_when_asked() -> None:
         assert "Patient id: MRN-4711" in ev.one("DESCRIPTION").text
 
 
-def test_sequence_comes_from_the_dose() -> None:
+def test_sequence_and_moves_come_from_the_dose() -> None:
     plan = make_plan(request_from_strings({"start": "2026-12-01", "bsa": "1.82", "response": "cr"}))
-    moved = dataclasses.replace(plan.cycles[0].doses[1], sequence=3)
+    moved = dataclasses.replace(
+        plan.cycles[0].doses[1],
+        sequence=3,
+        date=date(2026, 12, 9),
+        planned_date=date(2026, 12, 8),
+        notes=("moved one day (clinic closed)",),
+    )
     cycle = dataclasses.replace(plan.cycles[0], doses=(plan.cycles[0].doses[0], moved,
                                                         plan.cycles[0].doses[2]))  # fmt: skip
     plan = dataclasses.replace(plan, cycles=(cycle, *plan.cycles[1:]))
     options = ics.IcsOptions(dtstamp=dt.datetime(2026, 1, 1, tzinfo=UTC))
     events = parse(ics.render(plan, options)).kids("VEVENT")
     assert [e.one("SEQUENCE").value for e in events[:3]] == ["0", "3", "0"]
+    assert events[1].one("DTSTART").value == "20261209"
+    text = events[1].one("DESCRIPTION").text
+    assert "Moved from Tue 2026-12-08" in text
+    assert "- moved one day (clinic closed)" in text
+    assert "Moved from" not in events[0].one("DESCRIPTION").text
 
 
 # --- optional events ---------------------------------------------------------------

@@ -202,6 +202,11 @@ def dose_description(plan: Plan, dose: Dose, pid_line: str | None) -> str:
         lines.append(pid_line)
     lines += [
         f"{DRUG}, cycle {dose.cycle} day {dose.day}, {dose.date:%a} {dose.date.isoformat()}",
+        *(
+            [f"Moved from {dose.planned_date:%a} {dose.planned_date.isoformat()}"]
+            if dose.planned_date is not None and dose.planned_date != dose.date
+            else []
+        ),
         f"Dose: {dose.mg} mg = {dose.mg_per_m2} mg/m2 x BSA {bsa.m2} m2",
         f"BSA: {bsa.working}",
         f"Infusion over {rules.INFUSION_MINUTES} minutes, then observation.",
