@@ -267,18 +267,12 @@ class IcsArgs:
         """Parsed :class:`inoplan.export.ics.IcsOptions` (raises InputError)."""
         from inoplan.export import ics
 
-        if self.reminder is not None and self.no_reminders:
-            from inoplan.errors import InputError
-
-            raise InputError("--reminder", "cannot be combined with --no-reminders")
-        when = None if self.time is None else ics.parse_time(self.time, "--time")
-        return ics.IcsOptions(
-            dtstamp=ics.dtstamp_from_env(),
-            time=when,
-            tz=ics.parse_tz(self.tz, "--tz") if when is not None or self.tz is not None else None,
-            location=self.location.strip() or None if self.location is not None else None,
-            reminder=None if self.reminder is None else ics.parse_reminder(self.reminder),
-            reminders=not self.no_reminders,
+        return ics.options_from_strings(
+            time=self.time,
+            tz=self.tz,
+            location=self.location,
+            reminder=self.reminder,
+            no_reminders=self.no_reminders,
             lab_events=self.lab_events,
             followup_events=self.followup_events,
             show_id=self.show_id,

@@ -158,6 +158,38 @@ class IcsOptions:
             raise ValueError("DTSTAMP must be in UTC")
 
 
+def options_from_strings(
+    *,
+    time: str | None = None,
+    tz: str | None = None,
+    location: str | None = None,
+    reminder: str | None = None,
+    no_reminders: bool = False,
+    lab_events: bool = False,
+    followup_events: bool = False,
+    show_id: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> IcsOptions:
+    """The calendar options as typed (``--time 09:30``, ...), parsed and checked.
+
+    The zone is looked up only when it matters: with a time, or when given.
+    """
+    if reminder is not None and no_reminders:
+        raise InputError("--reminder", "cannot be combined with --no-reminders")
+    when = None if time is None else parse_time(time, "--time")
+    return IcsOptions(
+        dtstamp=dtstamp_from_env(env),
+        time=when,
+        tz=parse_tz(tz, "--tz") if when is not None or tz is not None else None,
+        location=(location.strip() or None) if location is not None else None,
+        reminder=None if reminder is None else parse_reminder(reminder),
+        reminders=not no_reminders,
+        lab_events=lab_events,
+        followup_events=followup_events,
+        show_id=show_id,
+    )
+
+
 # --- building the calendar ------------------------------------------------------------
 
 
