@@ -9,8 +9,11 @@ reports its wall time and peak resident memory (ru_maxrss of the process that
 reads the CSV and writes the files; each worker process holds only a few
 chunks of rows), so the numbers of one run do not leak into the next.
 Printed: rows/s for each run and, per format, the ratios of the largest to the
-smallest size. Streaming means the
-time ratio follows the row ratio and the memory ratio stays near 1.
+smallest size. Streaming means the time ratio follows the row ratio and the
+memory ratio stays near 1. The time ratio uses CPU time (user + system, the
+worker processes included), which other work on a shared machine disturbs
+less than wall time. Exit status 1 when a ratio is over its limit:
+CPU time at most 1.3 x the row ratio, peak memory at most 1.5 x.
 """
 
 from __future__ import annotations
@@ -36,11 +39,17 @@ options = IcsOptions(dtstamp=dtstamp_from_env()) if fmt == "ics" else None
 t0 = time.perf_counter()
 summary = run_batch(source, out, fmt, ics_options=options, jobs=jobs)
 seconds = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+rss = me.ru_maxrss
 scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-print(json.dumps({"seconds": seconds, "peak_bytes": rss * scale,
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_bytes": rss * scale,
                   "planned": summary.planned, "rejected": len(summary.rejected)}))
 """
+
+#: Limits: CPU time may grow at most this much faster than the rows; memory not at all.
+TIME_SLACK = 1.3
+MEMORY_LIMIT = 1.5
 
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
 
@@ -89,25 +98,34 @@ def main() -> None:
         for n in sizes:
             make_csv(base / f"p{n}.csv", n)
         print(f"{args.jobs} worker process(es); peak memory is the main process's")
-        print(f"{'format':<6} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9}")
+        print(
+            f"{'format':<6} {'rows':>7} {'seconds':>8} {'cpu s':>8} {'rows/s':>8} {'peak MiB':>9}"
+        )
         for fmt in ("json", "ics"):
             for n in sizes:
                 r = measure(base / f"p{n}.csv", base / f"out-{fmt}-{n}", fmt, args.jobs)
                 results[(fmt, n)] = r
                 print(
-                    f"{fmt:<6} {n:>7} {r['seconds']:>8.2f} {n / r['seconds']:>8.0f} "
+                    f"{fmt:<6} {n:>7} {r['seconds']:>8.2f} {r['cpu']:>8.2f} "
+                    f"{n / r['seconds']:>8.0f} "
                     f"{r['peak_bytes'] / 2**20:>9.1f}"
                 )
         lo, hi = sizes[0], sizes[-1]
+        ok = True
         print()
         for fmt in ("json", "ics"):
             a, b = results[(fmt, lo)], results[(fmt, hi)]
-            time_ratio = b["seconds"] / a["seconds"]
+            time_ratio = b["cpu"] / a["cpu"]
             memory_ratio = b["peak_bytes"] / a["peak_bytes"]
             print(
                 f"{fmt}: {hi:,} vs {lo:,} rows (x{hi / lo:g}): "
-                f"time x{time_ratio:.2f}, peak memory x{memory_ratio:.2f}"
+                f"CPU time x{time_ratio:.2f} (limit {TIME_SLACK * hi / lo:g}), "
+                f"peak memory x{memory_ratio:.2f} (limit {MEMORY_LIMIT:g})"
             )
+            ok = ok and time_ratio <= TIME_SLACK * hi / lo and memory_ratio <= MEMORY_LIMIT
+    if not ok:
+        print("over a limit", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
