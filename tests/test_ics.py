@@ -608,3 +608,14 @@ def test_followup_events_of_a_pending_plan_say_it_is_not_the_end() -> None:
         assert "Not the end of treatment: response pending" in ev.one("DESCRIPTION").text
     # Cycle 1 only: last dose C1D15 = 2026-12-15; +2 months = 2027-02-15.
     assert follow[2].one("DTSTART").value == "20270215"
+
+
+def test_plan_warnings_go_into_every_infusion_event() -> None:
+    # 170 cm, 70 kg: 1.82 m2 capped to 1.5 m2 -> C1D1 0.8 x 1.5 = 1.2 mg, with the warning.
+    cal = check_wire_format(export("--bsa-cap", "1.5", "--cycles", "1"))
+    events = cal.kids("VEVENT")
+    assert events[0].one("SUMMARY").text == "Inotuzumab ozogamicin C1D1 - 1.20 mg (0.8 mg/m2)"
+    for ev in events:
+        text = ev.one("DESCRIPTION").text
+        assert "WARNINGS:\n- BSA capped: ASCO guidance" in text
+        assert "(BSA 1.82 m2 capped to 1.50 m2)" in text
