@@ -365,3 +365,21 @@ def test_jobs_must_be_a_count_or_auto(tmp_path: Path) -> None:
     result = invoke("batch", str(source), "--out", str(tmp_path / "o"), "--jobs", "many")
     assert result.exit_code == 2
     assert "--jobs: 'many' is not allowed" in result.stderr
+
+
+def test_a_spreadsheet_export_with_bom_and_crlf_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "p.csv"
+    text = "Patient_ID,Start,Height,Weight,Response\r\nP001,2026-12-01,170,70,cr\r\n"
+    source.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = invoke("batch", str(source), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.stderr
+    assert summary(tmp_path / "o")["planned"] == 1
+
+
+def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    source = tmp_path / "p.csv"
+    source.write_bytes(b"patient_id,start,height,weight,response\nM\xfcller,2026-12-01,170,70,cr\n")
+    result = invoke("batch", str(source), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert "PATIENTS: not UTF-8 text" in result.stderr
+    assert not (tmp_path / "o" / "plan.csv").exists()
