@@ -487,3 +487,8 @@ def test_holiday_countries_complete_through_the_real_protocol() -> None:
     offered = bash_request("inoplan schedule --holidays G")
     assert "GB" in offered and "GR" in offered
     assert all(code.startswith("G") for code in offered)
+
+
+def test_time_zones_complete_through_the_real_protocol() -> None:
+    assert bash_request("inoplan schedule --tz Europe/Berl") == ["Europe/Berlin"]
+    assert "America/New_York" in bash_request("inoplan batch x.csv --tz America/New")

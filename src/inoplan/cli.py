@@ -12,6 +12,7 @@ command documents it, 0 otherwise). No traceback reaches a user.
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, NoReturn
 
@@ -291,7 +292,14 @@ class PlanFormat(str, Enum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    ICS = "ics"
     FHIR = "fhir"
+
+
+class BatchFormat(str, Enum):
+    JSON = "json"
+    CSV = "csv"
+    ICS = "ics"
 
 
 # --- options shared by commands -----------------------------------------------------
@@ -313,6 +321,113 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="File to write, or - for stdout.", metavar="PATH"),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+
+# Calendar (ICS) options, shared by `schedule --format ics` and `batch --format ics`.
+TimeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--time",
+        help="ICS: infusion start as 24-hour HH:MM; timed events of infusion plus "
+        "observation (default: all-day events).",
+        metavar="HH:MM",
+    ),
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="ICS: IANA time zone of --time, such as Europe/Berlin (default: this machine's).",
+        metavar="ZONE",
+        show_default=False,
+        autocompletion=_complete_timezone,
+    ),
+]
+LocationOpt = Annotated[
+    str | None,
+    typer.Option("--location", help="ICS: where the infusions take place.", metavar="TEXT"),
+]
+ReminderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reminder",
+        help="ICS: premedication alarm, either before the infusion (30m, 1h, 1h30m, 1d) or "
+        "a clock time on the day (07:30). Default: 1h before a timed infusion, 08:00 on "
+        "the day of an all-day one.",
+        metavar="WHEN",
+        show_default=False,
+    ),
+]
+NoRemindersOpt = Annotated[
+    bool, typer.Option("--no-reminders", help="ICS: no premedication alarms.")
+]
+LabEventsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--lab-events", help="ICS: an all-day event for the blood tests the day before each dose."
+    ),
+]
+FollowupEventsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--followup-events",
+        help="ICS: events for the end of the contraception and no-breastfeeding periods.",
+    ),
+]
+ShowIdOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ics-show-id", help="ICS: show the patient id in event titles (hidden by default)."
+    ),
+]
+
+
+@dataclass(frozen=True)
+class IcsArgs:
+    """The ICS options as typed, checked only when a calendar is written."""
+
+    time: str | None = None
+    tz: str | None = None
+    location: str | None = None
+    reminder: str | None = None
+    no_reminders: bool = False
+    lab_events: bool = False
+    followup_events: bool = False
+    show_id: bool = False
+
+    def given(self) -> list[str]:
+        """The ICS-only options the user set, as option names."""
+        names = {
+            "--time": self.time is not None,
+            "--tz": self.tz is not None,
+            "--location": self.location is not None,
+            "--reminder": self.reminder is not None,
+            "--no-reminders": self.no_reminders,
+            "--lab-events": self.lab_events,
+            "--followup-events": self.followup_events,
+            "--ics-show-id": self.show_id,
+        }
+        return [n for n, on in names.items() if on]
+
+    def check_format(self, is_ics: bool) -> None:
+        if not is_ics and self.given():
+            from inoplan.errors import InputError
+
+            raise InputError(self.given()[0], "applies only to --format ics")
+
+    def options(self) -> Any:
+        """Parsed :class:`inoplan.export.ics.IcsOptions` (raises InputError)."""
+        from inoplan.export import ics
+
+        return ics.options_from_strings(
+            time=self.time,
+            tz=self.tz,
+            location=self.location,
+            reminder=self.reminder,
+            no_reminders=self.no_reminders,
+            lab_events=self.lab_events,
+            followup_events=self.followup_events,
+            show_id=self.show_id,
+        )
 
 
 def _str(value: object) -> str | None:
@@ -396,6 +511,14 @@ def schedule(
     ] = PlanFormat.TABLE,
     output: OutputOpt = "-",
     force: ForceOpt = False,
+    time: TimeOpt = None,
+    tz: TzOpt = None,
+    location: LocationOpt = None,
+    reminder: ReminderOpt = None,
+    no_reminders: NoRemindersOpt = False,
+    lab_events: LabEventsOpt = False,
+    followup_events: FollowupEventsOpt = False,
+    ics_show_id: ShowIdOpt = False,
 ) -> None:
     """Plan a whole course from start date, height, weight and response.
 
@@ -413,11 +536,19 @@ def schedule(
 
       inoplan schedule --start 2026-12-01 --bsa 1.82 --response cr \\
         --patient-id MRN-0042 --format fhir -o plan.fhir.json
+
+      inoplan schedule --start 2027-03-02 --bsa 1.82 --response cr --format ics \\
+        --time 09:30 --tz Europe/Berlin --location "Day unit" -o plan.ics
     """
     from inoplan.clinic import plan_course
     from inoplan.output import check_target
     from inoplan.request import request_from_strings
 
+    ics_args = IcsArgs(
+        time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
+    )
+    ics_args.check_format(fmt is PlanFormat.ICS)
+    ics_options = ics_args.options() if fmt is PlanFormat.ICS else None
     check_target(output, force)
     request = request_from_strings(
         {
@@ -439,13 +570,19 @@ def schedule(
         }
     )
     plan = plan_course(request)
-    _emit_plan(plan, fmt, output, force)
+    _emit_plan(plan, fmt, output, force, ics_options)
 
 
-def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
+def _emit_plan(
+    plan: Any, fmt: PlanFormat, output: str, force: bool, ics_options: Any = None
+) -> None:
     from inoplan.output import write_output
 
-    if fmt is PlanFormat.JSON:
+    if fmt is PlanFormat.ICS:
+        from inoplan.export import ics
+
+        write_output(output, ics.render(plan, ics_options), force)
+    elif fmt is PlanFormat.JSON:
         from inoplan.export import json as export_json
 
         write_output(output, export_json.render(plan), force)
@@ -1082,3 +1219,109 @@ def _verify_text(plan_file: str, report: Any) -> str:
             lines.append(f"  {d.kind:<{width}}  {d.where}: {d.message}")
     lines.extend(f"note: {n}" for n in report.notes)
     return "\n".join(lines) + "\n"
+
+
+def _jobs(text: str) -> int:
+    from inoplan.units import parse_int
+
+    if text.strip().lower() == "auto":
+        return max(1, min(os.cpu_count() or 1, 8))
+    return parse_int(text, "--jobs", 1, 64)
+
+
+@app.command("batch")
+def batch_command(
+    patients: Annotated[
+        str,
+        typer.Argument(
+            help="CSV of patients: patient_id, start, height, weight, response, and optional "
+            "hsct, mrd, cycles, first_cycle_days, bsa_formula, bsa, bsa_cap, blasts, time, "
+            "tz, location.",
+            metavar="PATIENTS.csv",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        str,
+        typer.Option("--out", help="Folder for the files (created if missing).", metavar="DIR"),
+    ],
+    fmt: Annotated[
+        BatchFormat,
+        typer.Option("--format", "-f", help="Format of each patient's file.", case_sensitive=False),
+    ] = BatchFormat.JSON,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")
+    ] = False,
+    jobs: Annotated[
+        str,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Processes that plan rows: a number, or auto (one per CPU, at most 8). "
+            "Output does not depend on it.",
+            metavar="N",
+        ),
+    ] = "auto",
+    time: TimeOpt = None,
+    tz: TzOpt = None,
+    location: LocationOpt = None,
+    reminder: ReminderOpt = None,
+    no_reminders: NoRemindersOpt = False,
+    lab_events: LabEventsOpt = False,
+    followup_events: FollowupEventsOpt = False,
+    ics_show_id: ShowIdOpt = False,
+) -> None:
+    """Plan every patient of a CSV file: one file each, plus plan.csv and summary.json.
+
+    A bad row does not stop the run: it is listed with its row number and the
+    column that failed, and the exit status is 1. Cells of the time, tz and
+    location columns override --time, --tz and --location for their row.
+
+    Examples:
+
+      inoplan batch examples/patients.csv --out plans
+
+      inoplan batch patients.csv --out calendars --format ics --time 09:30 --tz Europe/Berlin
+    """
+    from pathlib import Path
+
+    from inoplan.batch import run_batch
+
+    ics_args = IcsArgs(
+        time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
+    )
+    is_ics = fmt is BatchFormat.ICS
+    ics_args.check_format(is_ics)
+    ics_options = ics_args.options() if is_ics else None
+
+    source = Path(patients)
+    n_jobs = _jobs(jobs)
+    show_progress = not quiet and sys.stderr.isatty()
+    if show_progress:
+        from inoplan.batch import count_rows
+        from inoplan.progress import batch_progress
+
+        total = count_rows(source)
+        with batch_progress(total) as advance:
+            summary = run_batch(
+                source, Path(out), str(fmt.value), force, ics_options, advance, jobs=n_jobs
+            )
+    else:
+        summary = run_batch(source, Path(out), str(fmt.value), force, ics_options, jobs=n_jobs)
+
+    if not quiet:
+        rejected = len(summary.rejected)
+        sys.stderr.write(
+            f"{PROG}: planned {summary.planned} of {summary.rows} patients into {out}"
+            f" ({summary.doses} doses in plan.csv); {rejected} row"
+            f"{'' if rejected == 1 else 's'} rejected\n"
+        )
+        shown = summary.rejected[:20]
+        for r in shown:
+            who = f" ({r.patient_id})" if r.patient_id else ""
+            sys.stderr.write(f"  row {r.row}{who}: {r.field}: {r.reason}\n")
+        if rejected > len(shown):
+            sys.stderr.write(f"  ... and {rejected - len(shown)} more in summary.json\n")
+    if summary.rejected:
+        raise typer.Exit(ExitStatus.REJECTED)

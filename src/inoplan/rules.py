@@ -565,3 +565,23 @@ POLICY_MARKET: Final = "us"
 #: drug itself is sent as text: no RxNorm code has been confirmed here.
 FHIR_DRUG_TEXT: Final = "inotuzumab ozogamicin (BESPONSA)"
 FHIR_INFUSION_TEXT: Final = "intravenous infusion over 1 hour"
+
+# --- Calendar export (ICS) and batch runs -------------------------------------------
+
+#: Infuse over 1 hour [L] (spec section 7) ...
+INFUSION_MINUTES: Final = 60
+#: ... then observe for at least 1 hour after the end [L] (spec section 5). A timed
+#: calendar event covers both [inoplan].
+OBSERVATION_MINUTES: Final = 60
+#: Premedication reminder before a timed infusion, in minutes [inoplan].
+DEFAULT_TIMED_REMINDER_MINUTES: Final = 60
+#: Premedication reminder on the day of an all-day infusion event (hour, minute) [inoplan].
+DEFAULT_ALL_DAY_REMINDER_AT: Final = (8, 0)
+#: A reminder may come at most this many days before the infusion [inoplan].
+MAX_REMINDER_DAYS: Final = 7
+#: ``--lab-events``: the pre-dose blood tests as an all-day event this many days
+#: before each dose, so results are back before the infusion. The label says
+#: only "before each dose" [inoplan].
+LAB_EVENT_DAYS_BEFORE: Final = 1
+#: Calendar categories of the exported events [inoplan].
+ICS_CATEGORIES: Final = ("Inotuzumab ozogamicin", "Chemotherapy")
