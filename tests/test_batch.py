@@ -383,3 +383,25 @@ def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "PATIENTS: not UTF-8 text" in result.stderr
     assert not (tmp_path / "o" / "plan.csv").exists()
+
+
+def test_clinic_days_columns_move_doses_as_schedule_does(tmp_path: Path) -> None:
+    # Start Tuesday 2026-12-01, BSA 1.82, pending: C1D1 12-01, C1D8 12-08, C1D15 12-15.
+    # Open mon,wed-fri (closed Tuesdays and weekends): day 1 moves to the next open day,
+    # Wednesday 12-02, and its cycle with it: D8 12-09 (Wed), D15 12-16 (Wed).
+    source = write_csv(
+        tmp_path / "patients.csv",
+        "P010,2026-12-01,,,pending,1.82,\"mon,wed-fri\"",
+        header="patient_id,start,height,weight,response,bsa,clinic_days",
+    )
+    out = tmp_path / "out"
+    result = invoke("batch", str(source), "--out", str(out), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO((out / "plan.csv").read_text(encoding="utf-8"))))
+    assert [r["date"] for r in rows] == ["2026-12-02", "2026-12-09", "2026-12-16"]
+    assert rows[0]["planned_date"] == "2026-12-01"
+    typed = invoke("schedule", "--start", "2026-12-01", "--bsa", "1.82",
+                   "--clinic-days", "mon,wed-fri", "--format", "csv")  # fmt: skip
+    assert [r["date"] for r in csv.DictReader(io.StringIO(typed.stdout))] == [
+        r["date"] for r in rows
+    ]
