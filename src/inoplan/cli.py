@@ -142,6 +142,19 @@ class PlanFormat(str, Enum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    HTML = "html"
+
+
+class Audience(str, Enum):
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+
+
+class Lang(str, Enum):
+    EN = "en"
+    DE = "de"
+    FR = "fr"
+    ES = "es"
 
 
 # --- options shared by commands -----------------------------------------------------
@@ -224,6 +237,25 @@ def schedule(
     fmt: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = PlanFormat.TABLE,
+    audience: Annotated[
+        Audience | None,
+        typer.Option(
+            "--audience",
+            help="For --format html: patient (plain words; default) or clinician (adds BSA, "
+            "formula, mg/m2).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help="For --format html: language of the calendar (default en).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOpt = "-",
     force: ForceOpt = False,
 ) -> None:
@@ -237,12 +269,16 @@ def schedule(
 
       inoplan schedule --start 2026-12-01 --height 5ft7in --weight 154lb \\
         --response cr --hsct --mrd negative --format csv -o plan.csv
+
+      inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr \\
+        --format html --lang de -o calendar.html
     """
     from inoplan.output import check_target
     from inoplan.plan import make_plan
     from inoplan.request import request_from_strings
 
     check_target(output, force)
+    _check_html_options(fmt, audience, lang)
     request = request_from_strings(
         {
             "patient_id": patient_id,
@@ -261,10 +297,30 @@ def schedule(
         }
     )
     plan = make_plan(request)
-    _emit_plan(plan, fmt, output, force)
+    _emit_plan(
+        plan, fmt, output, force, audience=audience or Audience.PATIENT, lang=lang or Lang.EN
+    )
 
 
-def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
+def _check_html_options(fmt: PlanFormat, audience: Audience | None, lang: Lang | None) -> None:
+    """--audience and --lang shape the HTML calendar only; elsewhere they would be ignored."""
+    from inoplan.errors import InputError
+
+    if fmt is not PlanFormat.HTML:
+        if audience is not None:
+            raise InputError("--audience", "applies only to --format html")
+        if lang is not None:
+            raise InputError("--lang", "applies only to --format html")
+
+
+def _emit_plan(
+    plan: Any,
+    fmt: PlanFormat,
+    output: str,
+    force: bool,
+    audience: Audience = Audience.PATIENT,
+    lang: Lang = Lang.EN,
+) -> None:
     from inoplan.output import write_output
 
     if fmt is PlanFormat.JSON:
@@ -275,6 +331,12 @@ def _emit_plan(plan: Any, fmt: PlanFormat, output: str, force: bool) -> None:
         from inoplan.export import csv as export_csv
 
         write_output(output, export_csv.render(plan), force)
+    elif fmt is PlanFormat.HTML:
+        from inoplan.export import html as export_html
+
+        who: export_html.Audience = "clinician" if audience is Audience.CLINICIAN else "patient"
+        page = export_html.render(plan, audience=who, lang=lang.value)
+        write_output(output, page, force)
     else:
         from inoplan.render import print_plan, text_console
 
