@@ -45,7 +45,7 @@ LAST_MARK: Final = "\u2605"  # ★ star
 PHRASES: Final[dict[str, dict[str, str]]] = {
     "en": {
         "title": "Treatment calendar",
-        "patient_id": "Patient id",
+        "patient_id": "Patient id: {id}",
         "infusion": "Infusion",
         "cycle_day": "Cycle {cycle}, day {day}",
         "dose": "{mg} mg",
@@ -53,8 +53,8 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "a corticosteroid, a medicine against fever and an antihistamine.",
         "observe": "You are watched during the infusion and for at least 1 hour after it ends.",
         "blood": "Blood tests before and after each infusion.",
-        "first_infusion": "First infusion",
-        "last_infusion": "Last infusion",
+        "first_infusion": "First infusion: {date}",
+        "last_infusion": "Last infusion: {date}",
         "key_dates": "Key dates",
         "contraception_f": "Women who can become pregnant: use effective contraception during "
         "treatment and until at least {date}.",
@@ -71,7 +71,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
     },
     "de": {
         "title": "Behandlungskalender",
-        "patient_id": "Patienten-ID",
+        "patient_id": "Patienten-ID: {id}",
         "infusion": "Infusion",
         "cycle_day": "Zyklus {cycle}, Tag {day}",
         "dose": "{mg} mg",
@@ -80,8 +80,8 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "observe": "Sie werden während der Infusion und mindestens 1 Stunde nach ihrem Ende "
         "beobachtet.",
         "blood": "Blutuntersuchungen vor und nach jeder Infusion.",
-        "first_infusion": "Erste Infusion",
-        "last_infusion": "Letzte Infusion",
+        "first_infusion": "Erste Infusion: {date}",
+        "last_infusion": "Letzte Infusion: {date}",
         "key_dates": "Wichtige Termine",
         "contraception_f": "Frauen, die schwanger werden können: während der Behandlung und "
         "mindestens bis zum {date} wirksam verhüten.",
@@ -99,7 +99,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
     },
     "fr": {
         "title": "Calendrier de traitement",
-        "patient_id": "Identifiant patient",
+        "patient_id": "Identifiant patient\u00a0: {id}",
         "infusion": "Perfusion",
         "cycle_day": "Cycle {cycle}, jour {day}",
         "dose": "{mg} mg",
@@ -108,8 +108,8 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "observe": "Vous restez sous surveillance pendant la perfusion et au moins 1 heure "
         "après la fin.",
         "blood": "Prises de sang avant et après chaque perfusion.",
-        "first_infusion": "Première perfusion",
-        "last_infusion": "Dernière perfusion",
+        "first_infusion": "Première perfusion\u00a0: {date}",
+        "last_infusion": "Dernière perfusion\u00a0: {date}",
         "key_dates": "Dates importantes",
         "contraception_f": "Femmes pouvant être enceintes\u00a0: contraception efficace pendant "
         "le traitement et au moins jusqu\u2019au {date}.",
@@ -128,7 +128,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
     },
     "es": {
         "title": "Calendario de tratamiento",
-        "patient_id": "Identificador del paciente",
+        "patient_id": "Identificador del paciente: {id}",
         "infusion": "Infusión",
         "cycle_day": "Ciclo {cycle}, día {day}",
         "dose": "{mg} mg",
@@ -137,8 +137,8 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "observe": "Permanecerá en observación durante la infusión y al menos 1 hora después "
         "de que termine.",
         "blood": "Análisis de sangre antes y después de cada infusión.",
-        "first_infusion": "Primera infusión",
-        "last_infusion": "Última infusión",
+        "first_infusion": "Primera infusión: {date}",
+        "last_infusion": "Última infusión: {date}",
         "key_dates": "Fechas importantes",
         "contraception_f": "Mujeres que pueden quedar embarazadas: usar un método anticonceptivo "
         "eficaz durante el tratamiento y al menos hasta el {date}.",
@@ -317,7 +317,7 @@ def _cell(d: date, dose: Dose | None, is_last: bool, w: _Words, audience: Audien
         ]
     return (
         f'<td class="infusion" data-date="{d.isoformat()}">'
-        f'<span class="num">{d.day}<span class="mark">{marks}</span></span>'
+        f'<span class="num">{d.day} <span class="mark">{marks}</span></span> '
         f"{'<br>'.join(lines)}</td>"
     )
 
@@ -358,8 +358,8 @@ def _dose_notes(plan: Plan, w: _Words, year: int, month: int) -> str:
 def _key_dates(plan: Plan, w: _Words) -> str:
     f = plan.followup
     items = [
-        f"{w.t('first_infusion')}: {escape(w.full_date(plan.first_dose))}",
-        f"{LAST_MARK} {w.t('last_infusion')}: {escape(w.full_date(plan.last_dose))}",
+        w.t("first_infusion", date=escape(w.full_date(plan.first_dose))),
+        f"{LAST_MARK} " + w.t("last_infusion", date=escape(w.full_date(plan.last_dose))),
         w.t("contraception_f", date=escape(w.long_date(f.contraception_female_until))),
         w.t("contraception_m", date=escape(w.long_date(f.contraception_male_until))),
         w.t("no_breastfeeding", date=escape(w.long_date(f.no_breastfeeding_until))),
@@ -368,7 +368,7 @@ def _key_dates(plan: Plan, w: _Words) -> str:
     return f'<section class="key"><h3>{w.t("key_dates")}</h3><ul>{lis}</ul></section>'
 
 
-def _legend(plan: Plan, w: _Words, audience: Audience) -> str:
+def _legend(plan: Plan, w: _Words, audience: Audience, last: bool) -> str:
     marks = (
         f'<p class="marks"><span class="sample">{INFUSION_MARK}</span> '
         f"{w.t('legend_infusion')} &nbsp;&nbsp; "
@@ -376,10 +376,12 @@ def _legend(plan: Plan, w: _Words, audience: Audience) -> str:
     )
     if audience == "clinician":
         every = "; ".join(escape(r.display) for r in rules.DOSE_REMINDERS)
+        course = "; ".join(escape(r.display) for r in plan.reminders) if last else ""
         return (
             f'<section class="legend">{marks}'
             f'<p class="every"><b>{INFUSION_MARK} With every dose:</b> {every}.</p>'
-            f'<p class="notice">{escape(CLINICIAN_NOTICE)}</p></section>'
+            + (f'<p class="every"><b>For the course:</b> {course}.</p>' if course else "")
+            + f'<p class="notice">{escape(CLINICIAN_NOTICE)}</p></section>'
         )
     every_lis = "".join(f"<li>{w.t(k)}</li>" for k in ("premed", "observe", "blood"))
     return (
@@ -393,15 +395,12 @@ def _summary(plan: Plan, w: _Words) -> str:
     """The clinician's block: BSA and its working, response, limit, totals, policy, warnings."""
     req, bsa, f = plan.request, plan.bsa, plan.followup
     status = req.response.value + (f", proceeding to HSCT, MRD {req.mrd.value}" if req.hsct else "")
-    rows: list[tuple[str, str]] = []
-    if bsa.height_cm is not None and bsa.weight_kg is not None:
-        rows.append(
-            ("Height / weight", f"{w.number(bsa.height_cm)} cm / {w.number(bsa.weight_kg)} kg")
-        )
-    rows += [
+    rows = [
         ("BSA", f"{w.number(bsa.m2)} m2 ({bsa.working})"),
-        ("Response", status),
-        ("Cycles", f"{len(plan.cycles)} of limit {plan.limit.cycles}: {plan.limit.reason}"),
+        (
+            "Response, cycles",
+            f"{status}; {len(plan.cycles)} of limit {plan.limit.cycles}: {plan.limit.reason}",
+        ),
         (
             "Cumulative",
             f"{w.number(plan.cumulative_mg_per_m2)} mg/m2 = {w.number(plan.cumulative_mg)} mg "
@@ -422,9 +421,6 @@ def _summary(plan: Plan, w: _Words) -> str:
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     extra = [f'<li class="warning">WARNING: {escape(x)}</li>' for x in plan.warnings]
     extra += [f"<li>Note: {escape(x)}</li>" for x in plan.notes]
-    if plan.reminders:
-        course = "; ".join(escape(r.display) for r in plan.reminders)
-        extra.append(f"<li><b>For the course:</b> {course}.</li>")
     more = f"<ul>{''.join(extra)}</ul>" if extra else ""
     return f'<section class="summary"><table>{body}</table>{more}</section>'
 
@@ -434,7 +430,7 @@ def _pages(plan: Plan, w: _Words, audience: Audience) -> Iterator[str]:
     all_months = months(plan)
     who = f"{w.t('title')}: {escape(DRUG)}"
     if plan.request.patient_id:
-        who += f" &middot; {w.t('patient_id')}: {escape(plan.request.patient_id)}"
+        who += " &middot; " + w.t("patient_id", id=escape(plan.request.patient_id))
     for index, (year, month) in enumerate(all_months):
         first, last = index == 0, index == len(all_months) - 1
         title = escape(w.month_title(year, month))
@@ -454,7 +450,7 @@ def _pages(plan: Plan, w: _Words, audience: Audience) -> Iterator[str]:
             parts.append(_dose_notes(plan, w, year, month))
         if last and audience == "patient":
             parts.append(_key_dates(plan, w))
-        parts.append(_legend(plan, w, audience))
+        parts.append(_legend(plan, w, audience, last))
         parts.append("</section>")
         yield "\n".join(parts)
 
