@@ -428,7 +428,7 @@ def _summary(plan: Plan, w: _Words) -> str:
 def _pages(plan: Plan, w: _Words, audience: Audience) -> Iterator[str]:
     by_date = {d.date: d for d in plan.doses}
     all_months = months(plan)
-    who = f"{w.t('title')}: {escape(DRUG)}"
+    who = f"{w.t('title')} &middot; {escape(DRUG)}"
     if plan.request.patient_id:
         who += " &middot; " + w.t("patient_id", id=escape(plan.request.patient_id))
     for index, (year, month) in enumerate(all_months):
@@ -460,7 +460,7 @@ def render(plan: Plan, audience: Audience = "patient", lang: str = "en") -> str:
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     w = _words(lang, audience)
-    title = f"{PHRASES[w.lang]['title']}: {DRUG}"
+    title = f"{PHRASES[w.lang]['title']} · {DRUG}"
     if plan.request.patient_id:
         title += f" ({plan.request.patient_id})"
     body = "\n".join(_pages(plan, w, audience))
