@@ -294,12 +294,25 @@ class PlanFormat(str, Enum):
     CSV = "csv"
     ICS = "ics"
     FHIR = "fhir"
+    HTML = "html"
 
 
 class BatchFormat(str, Enum):
     JSON = "json"
     CSV = "csv"
     ICS = "ics"
+
+
+class Audience(str, Enum):
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+
+
+class Lang(str, Enum):
+    EN = "en"
+    DE = "de"
+    FR = "fr"
+    ES = "es"
 
 
 # --- options shared by commands -----------------------------------------------------
@@ -378,6 +391,30 @@ ShowIdOpt = Annotated[
     typer.Option(
         "--ics-show-id", help="ICS: show the patient id in event titles (hidden by default)."
     ),
+]
+
+
+AudienceOpt = Annotated[
+    Audience | None,
+    typer.Option(
+        "--audience",
+        help="For --format html: patient (plain words; default) or clinician (adds BSA, "
+        "formula, mg/m2).",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="For --format html: language of the calendar (default en).",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+PlanFormatOpt = Annotated[
+    PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
 
 
@@ -506,9 +543,9 @@ def schedule(
             autocompletion=_complete_country,
         ),
     ] = None,
-    fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = PlanFormat.TABLE,
+    fmt: PlanFormatOpt = PlanFormat.TABLE,
+    audience: AudienceOpt = None,
+    lang: LangOpt = None,
     output: OutputOpt = "-",
     force: ForceOpt = False,
     time: TimeOpt = None,
@@ -539,17 +576,17 @@ def schedule(
 
       inoplan schedule --start 2027-03-02 --bsa 1.82 --response cr --format ics \\
         --time 09:30 --tz Europe/Berlin --location "Day unit" -o plan.ics
+
+      inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr \\
+        --format html --lang de -o calendar.html
     """
     from inoplan.clinic import plan_course
-    from inoplan.output import check_target
     from inoplan.request import request_from_strings
 
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )
-    ics_args.check_format(fmt is PlanFormat.ICS)
-    ics_options = ics_args.options() if fmt is PlanFormat.ICS else None
-    check_target(output, force)
+    emit = _PlanOutput(fmt, output, force, ics_args, audience, lang)
     request = request_from_strings(
         {
             "patient_id": patient_id,
@@ -569,12 +606,61 @@ def schedule(
             "holidays": holidays,
         }
     )
-    plan = plan_course(request)
-    _emit_plan(plan, fmt, output, force, ics_options)
+    emit(plan_course(request))
+
+
+class _PlanOutput:
+    """A plan's output, checked before any work: format, target file, format options.
+
+    ``schedule`` and ``replan`` write a plan the same ways; the ICS options and
+    ``--audience``/``--lang`` are refused with any other format, and the
+    target file is checked before planning so nothing is computed for nothing.
+    """
+
+    def __init__(
+        self,
+        fmt: PlanFormat,
+        output: str,
+        force: bool,
+        ics_args: IcsArgs,
+        audience: Audience | None,
+        lang: Lang | None,
+    ) -> None:
+        from inoplan.errors import InputError
+        from inoplan.output import check_target
+
+        ics_args.check_format(fmt is PlanFormat.ICS)
+        if fmt is not PlanFormat.HTML:
+            if audience is not None:
+                raise InputError("--audience", "applies only to --format html")
+            if lang is not None:
+                raise InputError("--lang", "applies only to --format html")
+        self.ics_options = ics_args.options() if fmt is PlanFormat.ICS else None
+        check_target(output, force)
+        self.fmt, self.output, self.force = fmt, output, force
+        self.audience = audience or Audience.PATIENT
+        self.lang = lang or Lang.EN
+
+    def __call__(self, plan: Any) -> None:
+        _emit_plan(
+            plan,
+            self.fmt,
+            self.output,
+            self.force,
+            self.ics_options,
+            audience=self.audience,
+            lang=self.lang,
+        )
 
 
 def _emit_plan(
-    plan: Any, fmt: PlanFormat, output: str, force: bool, ics_options: Any = None
+    plan: Any,
+    fmt: PlanFormat,
+    output: str,
+    force: bool,
+    ics_options: Any = None,
+    audience: Audience = Audience.PATIENT,
+    lang: Lang = Lang.EN,
 ) -> None:
     from inoplan.output import write_output
 
@@ -594,6 +680,12 @@ def _emit_plan(
         from inoplan.export import fhir as export_fhir
 
         write_output(output, export_fhir.render(plan), force)
+    elif fmt is PlanFormat.HTML:
+        from inoplan.export import html as export_html
+
+        who: export_html.Audience = "clinician" if audience is Audience.CLINICIAN else "patient"
+        page = export_html.render(plan, audience=who, lang=lang.value)
+        write_output(output, page, force)
     else:
         from inoplan.render import print_plan, text_console
 
@@ -683,11 +775,19 @@ def replan(
         str | None,
         typer.Option("--events", help="More events from a CSV or JSON file.", metavar="FILE"),
     ] = None,
-    fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = PlanFormat.TABLE,
+    fmt: PlanFormatOpt = PlanFormat.TABLE,
     output: OutputOpt = "-",
     force: ForceOpt = False,
+    time: TimeOpt = None,
+    tz: TzOpt = None,
+    location: LocationOpt = None,
+    reminder: ReminderOpt = None,
+    no_reminders: NoRemindersOpt = False,
+    lab_events: LabEventsOpt = False,
+    followup_events: FollowupEventsOpt = False,
+    ics_show_id: ShowIdOpt = False,
+    audience: AudienceOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record what happened and re-plan the rest of a saved course.
 
@@ -707,11 +807,13 @@ def replan(
     """
     from inoplan.errors import InputError
     from inoplan.events import events_from_options, read_events_file
-    from inoplan.output import check_target
     from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
     from inoplan.replan import replan_history
 
-    check_target(output, force)
+    ics_args = IcsArgs(
+        time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
+    )
+    emit = _PlanOutput(fmt, output, force, ics_args, audience, lang)
     data = read_plan_json(plan_file)
     request = request_from_plan(data)
     recorded = events_from_plan(data)
@@ -738,8 +840,7 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue or --events",
         )
-    plan = replan_history(request, [*recorded, *new])
-    _emit_plan(plan, fmt, output, force)
+    emit(replan_history(request, [*recorded, *new]))
 
 
 @app.command("bsa")

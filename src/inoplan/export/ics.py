@@ -399,6 +399,32 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
             )
         cal.add_component(event)
 
+    # Doses a re-plan no longer gives keep their UID with STATUS:CANCELLED and a
+    # raised SEQUENCE, so a calendar that imported the earlier plan removes them
+    # (a calendar never deletes an event only because a new file lacks it).
+    for dose in plan.omitted:
+        kinds = ("dose", "lab") if options.lab_events else ("dose",)
+        for kind in kinds:
+            event = _event(plan, options, kind, dose.cycle, dose.day, dose.sequence)
+            day = dose.date
+            if kind == "lab":
+                day = dose.date - timedelta(days=rules.LAB_EVENT_DAYS_BEFORE)
+            if kind == "dose" and tz is not None and options.time is not None:
+                start = _local(dose.date, options.time, tz, time_field)
+                event.add("dtstart", start)
+                event.add("dtend", start + length)
+            else:
+                _all_day(event, day)
+            what = "infusion" if kind == "dose" else "blood tests"
+            event.add("status", "CANCELLED")
+            event.add("summary", f"{prefix}Cancelled: {DRUG} {dose.label} {what}")
+            event.add(
+                "description",
+                "\n".join([*([pid_line] if pid_line else []), *dose.notes, "", _footer()]),
+            )
+            event.add("categories", categories)
+            cal.add_component(event)
+
     if options.followup_events:
         follow = plan.followup
         last = plan.last_dose
