@@ -687,14 +687,22 @@ def _emit_plan(
         page = export_html.render(plan, audience=who, lang=lang.value)
         write_output(output, page, force)
     else:
-        from inoplan.render import print_plan, text_console
+        from inoplan.render import print_plan
 
-        if output == "-":
-            print_plan(plan, text_console())
-        else:
-            console = text_console(record=True)
-            print_plan(plan, console)
-            write_output(output, console.export_text(), force)
+        _draw(print_plan, plan, output, force)
+
+
+def _draw(printer: Any, view: Any, output: str, force: bool) -> None:
+    """A Rich view on the terminal, or as plain text into the file ``output``."""
+    from inoplan.output import write_output
+    from inoplan.render import text_console
+
+    if output == "-":
+        printer(view, text_console())
+    else:
+        console = text_console(record=True)
+        printer(view, console)
+        write_output(output, console.export_text(), force)
 
 
 @app.command()
@@ -898,16 +906,9 @@ MarketOpt = Annotated[
 
 
 def _emit_text(view: Any, output: str, force: bool) -> None:
-    from inoplan.output import write_output
-    from inoplan.render import text_console
     from inoplan.render_pharmacy import print_view
 
-    if output == "-":
-        print_view(view, text_console())
-    else:
-        console = text_console(record=True)
-        print_view(view, console)
-        write_output(output, console.export_text(), force)
+    _draw(print_view, view, output, force)
 
 
 @app.command()
