@@ -313,3 +313,18 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "inoplan", "--version"], capture_output=True, text=True, check=False
     )
     assert r.returncode == 0 and r.stdout.startswith("inoplan ")
+
+
+def test_every_command_has_help_with_examples() -> None:
+    import typer.main
+
+    from inoplan.cli import app
+
+    names = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"schedule", "bsa", "replan", "check", "prep", "worklist", "verify", "batch"} <= set(
+        names
+    )
+    for name in names:
+        r = invoke([name, "--help"])
+        assert r.exit_code == 0, name
+        assert "Examples" in r.stdout, f"inoplan {name} --help shows no examples"
