@@ -585,7 +585,7 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue or --events",
         )
-    plan = replan_history(request, [*recorded, *new])
+    plan = replan_history(request, [*recorded, *new], strict=True)
     _emit_plan(plan, fmt, output, force)
 
 
