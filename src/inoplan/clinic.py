@@ -239,8 +239,8 @@ def flag_closed_days(plan: Plan) -> Plan:
     if not found:
         return plan
     warning = (
-        "doses left on a closed clinic day (no open day inside the window; see each dose's "
-        "notes); arrange these by hand: " + "; ".join(found)
+        "doses still to give left on a closed clinic day; arrange these by hand: "
+        + "; ".join(found)
     )
     return replace(plan, warnings=(*plan.warnings, warning))
 

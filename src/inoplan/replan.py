@@ -165,9 +165,7 @@ class _Modification:
 class _Builder:
     """Walks the course in date order; one instance per build."""
 
-    def __init__(
-        self, request: PlanRequest, events: Sequence[Event], clinic: bool = True
-    ) -> None:
+    def __init__(self, request: PlanRequest, events: Sequence[Event], clinic: bool = True) -> None:
         self.request = request
         calendar = calendar_for(request)
         #: Closed days, when the plan has clinic days and moves are wanted.
@@ -687,7 +685,7 @@ class _Builder:
                 label = prev.label if prev is not None else ""
                 reasons = "; ".join(refusals(slot, after, label, why_closed, bounds))
                 if when > hi:
-                    reasons = f"{_d(when)} is already past it"
+                    reasons = f"the delay puts it after the window, on {_d(when)}"
                 notes.append(
                     f"left on a closed day, {_d(when)} ({closed}): no open day inside its window "
                     f"{_d(lo)} to {_d(hi)} ({reasons}); arrange it by hand"
@@ -876,7 +874,7 @@ def apply_events(request: PlanRequest, events: Sequence[Event], strict: bool = F
         plain = _Builder(request, events, clinic=False).run()
         warning = (
             "doses were not moved off closed clinic days: a move would contradict a recorded "
-            f"event ({error.message})"
+            f"event ({error.detail}); each dose stays where the rules without clinic days put it"
         )
         return flag_closed_days(replace(plain, warnings=(*plain.warnings, warning)))
 
