@@ -272,6 +272,75 @@ def test_a_dose_recorded_later_bounds_a_move(tmp_path: Path) -> None:
     assert data["warnings"] == []
 
 
+def test_day_8_moves_early_so_day_15_finds_an_open_day(tmp_path: Path) -> None:
+    # Start Fri 2025-12-12 (Bavaria, mon-fri). Day 15 is due Fri 12-26 (Second Day of
+    # Christmas); of its window 12-24..12-28 only Wed 12-24 is open (Thu 12-25
+    # Christmas, then the weekend). Day 8, due Fri 12-19 (open), must then be at most
+    # 12-24 - 6 = 12-18 and at least 12-12 + 6 = 12-18: Thu 12-18.
+    # schedule and replan place it alike: recording day 1 changes nothing.
+    path = tmp_path / "x.json"
+    r = run("schedule", "--start", "2025-12-12", "--bsa", "1.82", "--response", "cr",
+            "--cycles", "1", *CLOSED, "-f", "json", "-o", str(path))  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    data = replan(path, "--given", "C1D1=2025-12-12")
+    assert dates(data) == [D("2025-12-12"), D("2025-12-18"), D("2025-12-24")]
+    by = doses(data)
+    assert "2025-12-19 leaves no open day for C1D15 at least 6 days later" in by["C1D8"]["notes"][0]
+    assert [d["sequence"] for d in by.values()] == [0, 0, 0]
+
+
+def test_an_unrecorded_day_1_stays_where_a_later_record_needs_it(tmp_path: Path) -> None:
+    # Start Sat 2027-01-09, mon-fri: schedule moves day 1 to Mon 01-11. C1D8 is then
+    # recorded given on Sat 01-16, without C1D1. Moving C1D1 to Mon 01-11 would put
+    # it 5 days before that record (it must be at most 01-16 - 6 = 01-10), so C1D1
+    # stays on Sat 01-09 (7 days before), says why, and is named in a warning.
+    # C1D15 due 01-09 + 14 = Sat 01-23 (closed), at least 01-16 + 6 = 01-22: Fri 01-22.
+    path = tmp_path / "s.json"
+    r = run("schedule", "--start", "2027-01-09", "--bsa", "1.82", "--response", "cr",
+            "--cycles", "1", "--clinic-days", "mon-fri", "-f", "json", "-o", str(path))  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    data = replan(path, "--given", "C1D8=2027-01-16")
+    assert dates(data) == [D("2027-01-09"), D("2027-01-16"), D("2027-01-22")]
+    note = doses(data)["C1D1"]["notes"][0]
+    assert note.startswith("left on a closed day, 2027-01-09 (Saturday")
+    assert "at the latest 2027-01-10" in note
+    assert "C1D1 on Sat 2027-01-09" in data["warnings"][0]
+
+
+def test_a_saved_course_that_no_longer_fits_its_moves_takes_new_events(tmp_path: Path) -> None:
+    # The saved course of the test above (Saturday start, C2D1 given Sat 01-30)
+    # cannot be rebuilt with moves. Recording more on it must still work.
+    request = request_from_strings(
+        {"start": "2027-01-09", "bsa": "1.82", "response": "cr", "cycles": "2",
+         "clinic_days": "mon-fri"}
+    )  # fmt: skip
+    saved = replan_history(request, events_from_options([("--given", ["C2D1=2027-01-30"])], 1))
+    old = tmp_path / "old.json"
+    old.write_text(export_json.render(saved), encoding="utf-8")
+    # C2D8 given Sat 02-06 (01-30 + 7) does not make it fit (C1D1 would still move to
+    # Monday): rebuilt without moves again, with the warning; nothing refused.
+    second = tmp_path / "second.json"
+    data = replan(old, "--given", "C2D8=2027-02-06", out=second)
+    assert dates(data) == [
+        D("2027-01-09"), D("2027-01-16"), D("2027-01-23"),
+        D("2027-01-30"), D("2027-02-06"), D("2027-02-13"),
+    ]  # fmt: skip
+    assert any("a move would contradict a recorded event" in w for w in data["warnings"])
+    # Recording C1D1 given on Sat 01-09 makes it fit: the moves come back.
+    # C1D8 due Sat 01-16: Fri 01-15 (6 days after 01-09) is nearer than Mon 01-18.
+    # C1D15 due Sat 01-23, at least 01-21: Fri 01-22. C2D1 given 01-30 (8 days later).
+    # C2D8 given Sat 02-06 stays (a fact). C2D15 due Sat 02-13, at least 02-12: Fri 02-12.
+    data = replan(second, "--given", "C1D1=2027-01-09")
+    assert dates(data) == [
+        D("2027-01-09"), D("2027-01-15"), D("2027-01-22"),
+        D("2027-01-30"), D("2027-02-06"), D("2027-02-12"),
+    ]  # fmt: skip
+    assert data["warnings"] == []
+    # Sequence: every date differed from the schedule's (Monday start) at revision 1;
+    # C1D8, C1D15 and C2D15 moved again now.
+    assert [d["sequence"] for d in doses(data).values()] == [1, 2, 2, 1, 1, 2]
+
+
 # --- properties -----------------------------------------------------------------------
 
 

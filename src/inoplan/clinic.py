@@ -25,6 +25,11 @@ The rules, in order of precedence:
 
 Every dose whose date changed keeps the regimen's date in ``planned_date`` and
 says why in ``notes``.
+
+The placement (:class:`Slot`, :func:`candidates`, :func:`place_doses`,
+:func:`next_open_day`) is the one ``inoplan replan`` uses too
+(:mod:`inoplan.replan`), with :class:`Bounds` for what recorded events add: the
+end of an interruption, and the last day a dose recorded later allows.
 """
 
 from __future__ import annotations

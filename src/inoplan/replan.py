@@ -18,7 +18,12 @@ dose in date order, applying the recorded events and the spec's rules
 - a response assessment sets the regimen of the cycles that start on or after
   its date, and the cycle limit is recomputed; with the response pending, the
   next cycle waits for the assessment;
-- a permanent discontinuation ends the course: no dose on or after its date.
+- a permanent discontinuation ends the course: no dose on or after its date;
+- with clinic days (``--clinic-days``, ``--holidays`` in the plan's inputs),
+  every dose still to give is placed as ``inoplan schedule`` places it, with
+  the same functions of :mod:`inoplan.clinic`; a dose given is never moved; a
+  move never invalidates a dose recorded later; a dose with no open day left
+  in its window keeps its date, says why, and is named in a warning.
 
 Each changed dose carries notes saying why, its ``planned_date`` (the date of
 the original plan) and its status. Events that contradict each other or the
