@@ -38,7 +38,7 @@ from inoplan.plan import Plan, PlanRequest
 from inoplan.planfile import plan_from_data
 from inoplan.replan import replan_history
 from inoplan.request import request_from_strings
-from tests.test_replan_properties import _event, _event_date, check_plan
+from tests.test_replan_properties import _event, _event_date, any_option, check_plan
 
 D = date.fromisoformat
 CLINIC = ("--bsa", "1.82", "--response", "cr", "--cycles", "2")
@@ -176,6 +176,20 @@ def test_a_delay_into_a_closed_window_keeps_the_dose_with_a_warning(tmp_path: Pa
     assert len(data["warnings"]) == 1
     assert "C1D8 on Fri 2026-12-25: Christmas Day" in data["warnings"][0]
     assert "arrange these by hand" in data["warnings"][0]
+
+
+def test_a_held_dose_is_cancelled_on_the_date_it_was_shown(tmp_path: Path) -> None:
+    # C1D8 was shown on Thu 12-24 (moved off Christmas). Held, it is cancelled on
+    # 12-24, where the calendar has it. C1D15 stays on Thu 12-31 (due Fri 01-01, New
+    # Year; 12-31 is 13 days after C1D1) and cycle 2 on Fri 01-08.
+    data = replan(
+        save(tmp_path, "2026-12-18"),
+        "--given", "C1D1=2026-12-18", "--held", "C1D8=grade 2 mucositis",
+    )  # fmt: skip
+    assert [(d["label"], d["date"]) for d in data["omitted_doses"]] == [("C1D8", "2026-12-24")]
+    assert dates(data) == [
+        D("2026-12-18"), D("2026-12-31"), D("2027-01-08"), D("2027-01-15"), D("2027-01-22"),
+    ]  # fmt: skip
 
 
 def test_the_same_in_csv_shows_the_note_next_to_the_dose(tmp_path: Path) -> None:
@@ -427,3 +441,22 @@ def test_recording_doses_as_given_on_their_planned_dates_changes_nothing(
     assert all(d.sequence == 0 for d in replanned.doses)
     assert not any("closed clinic day" in w for w in replanned.warnings)
     assert all(d.status == ("given" if i < k else "planned") for i, d in enumerate(replanned.doses))
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_arbitrary_events_on_a_clinic_course_are_refused_cleanly_or_keep_the_rules(
+    data: st.DataObject,
+) -> None:
+    # Any events, newest checked strictly (inoplan replan) or not (a saved plan read
+    # back): a one-line refusal, or a plan that keeps the rules and the clinic days.
+    request = data.draw(clinic_requests())
+    options = data.draw(st.lists(any_option(request.start), max_size=6))
+    try:
+        events = events_from_options([(k, [v]) for k, v in options], 1)
+        plan = replan_history(request, events, strict=data.draw(st.booleans()))
+    except InputError as e:
+        assert e.message and "\n" not in e.message
+        return
+    check_closed_days(plan)
+    check_plan(request, events, plan)

@@ -512,12 +512,7 @@ class _Builder:
                 )
         # A dose still to give moves off a closed day (as inoplan schedule does) before
         # anything is dated from it: an interruption starts the day it is due.
-        place = (
-            omit is None
-            and self.why_closed is not None
-            and ref not in self.idx.given
-            and ref not in self.idx.held
-        )
+        place = omit is None and self.why_closed is not None and ref not in self.idx.given
         if place:
             when = self._open_later(ref, start, when, prev, notes)
         disc = self.idx.discontinue
