@@ -372,12 +372,12 @@ class _Builder:
         given = self.idx.given.get(ref)
         pre = self._level(n)
         two = self.idx.two_days
-        if pre is not None and pre.level == 2 and two is not None and 1 not in two.days:
+        no_day1 = pre is not None and pre.level == 2 and two is not None and 1 not in two.days
+        if no_day1:
             interrupt = given = None  # no day 1 dose in this cycle: reported as unused
         disc = self.idx.discontinue
         # A day 1 still to give moves off a closed day before anything is dated from it
         # (an interruption starts the day the dose is due on the plan as shown).
-        no_day1 = pre is not None and pre.level == 2 and two is not None and 1 not in two.days
         place = given is None and not no_day1 and self.why_closed is not None
         if place:
             start = self._open_day1(ref, start, day1_notes)
