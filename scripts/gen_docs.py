@@ -16,6 +16,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 
@@ -26,8 +27,9 @@ BLOCK_RE = re.compile(
     re.S,
 )
 
-#: Example blocks: name -> the command line shown (run with the installed entry point).
-EXAMPLES: dict[str, str] = {
+#: Example blocks: name -> the command line shown (run with the installed entry point), or
+#: several run in turn in one empty directory (to save a plan, then re-plan it).
+EXAMPLES: dict[str, str | tuple[str, ...]] = {
     "example-schedule": (
         "inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr"
     ),
@@ -45,6 +47,11 @@ EXAMPLES: dict[str, str] = {
     "example-clinic-refused": (
         "inoplan schedule --start 2026-12-18 --bsa 1.82 --cycles 1 "
         "--clinic-days mon-wed,fri --holidays DE-BY"
+    ),
+    "example-replan-clinic": (
+        "inoplan schedule --start 2026-12-18 --bsa 1.82 --response cr --cycles 2 "
+        "--clinic-days mon-fri --holidays DE-BY --format json -o plan.json",
+        "inoplan replan plan.json --given C1D1=2026-12-19 --format csv",
     ),
     "example-check-liver": (
         "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
@@ -101,7 +108,7 @@ def options_reference() -> str:
     return "\n".join(out)
 
 
-def example(command: str) -> str:
+def _run(command: str, cwd: Path) -> str:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     argv = shlex.split(command)
     r = subprocess.run(
@@ -109,13 +116,21 @@ def example(command: str) -> str:
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         check=False,
     )
     body = r.stdout + r.stderr
     lines = [line.rstrip() for line in body.rstrip("\n").splitlines()]
     status = "" if r.returncode == 0 else f"\n$ echo $?\n{r.returncode}"
-    return "```\n$ " + command + "\n" + "\n".join(lines) + status + "\n```\n"
+    return "$ " + command + "".join("\n" + line for line in lines) + status
+
+
+def example(commands: str | tuple[str, ...]) -> str:
+    if isinstance(commands, str):
+        return "```\n" + _run(commands, ROOT) + "\n```\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        shown = [_run(c, Path(tmp)) for c in commands]
+    return "```\n" + "\n".join(shown) + "\n```\n"
 
 
 def generate(name: str) -> str:

@@ -848,7 +848,7 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue or --events",
         )
-    emit(replan_history(request, [*recorded, *new]))
+    emit(replan_history(request, [*recorded, *new], strict=True))
 
 
 @app.command("bsa")

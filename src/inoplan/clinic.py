@@ -25,13 +25,18 @@ The rules, in order of precedence:
 
 Every dose whose date changed keeps the regimen's date in ``planned_date`` and
 says why in ``notes``.
+
+The placement (:class:`Slot`, :func:`candidates`, :func:`place_doses`,
+:func:`next_open_day`) is the one ``inoplan replan`` uses too
+(:mod:`inoplan.replan`), with :class:`Bounds` for what recorded events add: the
+end of an interruption, and the last day a dose recorded later allows.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
@@ -219,11 +224,14 @@ def plan_course(request: PlanRequest) -> Plan:
 
 
 def flag_closed_days(plan: Plan) -> Plan:
-    """Warn about doses still to give that fall on a closed day (after a re-plan).
+    """Warn about doses still to give that stay on a closed day (after a re-plan).
 
-    A re-plan (``inoplan replan``) schedules from recorded events and does not
-    move doses off closed days; rather than let a dose land silently on a
-    weekend or holiday, each one is named in a warning.
+    ``inoplan replan`` moves doses off closed days with the same rules as
+    ``inoplan schedule``; a dose it cannot move (no open day in its window, or
+    a move that would contradict a dose recorded later) keeps the date the
+    rules give it, says why in its notes, and is named here, so none lands on
+    a weekend or holiday unnoticed. A dose given on a closed day is a fact and
+    is not flagged.
     """
     calendar = calendar_for(plan.request)
     if not calendar.restricts:
@@ -236,8 +244,8 @@ def flag_closed_days(plan: Plan) -> Plan:
     if not found:
         return plan
     warning = (
-        "re-planned doses are not moved off closed clinic days; move these by hand inside "
-        "their +/-2 day window (day 1: the cycle with it): " + "; ".join(found)
+        "doses still to give left on a closed clinic day; arrange these by hand: "
+        + "; ".join(found)
     )
     return replace(plan, warnings=(*plan.warnings, warning))
 
@@ -245,8 +253,8 @@ def flag_closed_days(plan: Plan) -> Plan:
 # --- moving doses -------------------------------------------------------------------
 
 
-def _shift(old: date, new: date) -> str:
-    """``from Fri 2026-12-25, 1 day earlier``."""
+def shift_text(old: date, new: date) -> str:
+    """``from Fri 2026-12-25 to Thu 2026-12-24, 1 day earlier``."""
     n = (new - old).days
     return (
         f"from {old:%a} {old.isoformat()} to {new:%a} {new.isoformat()}, "
@@ -259,23 +267,56 @@ def _days(n: int) -> str:
 
 
 @dataclass(frozen=True)
-class _Slot:
-    """A cycle day to place: its number and its planned date in the shifted cycle."""
+class Slot:
+    """A day 8 or 15 to place: its planned date in the (shifted) cycle and its window.
+
+    ``fixed`` is a date already recorded (a dose given): the only date the slot
+    can take, on a closed day or not. Shared by ``inoplan schedule``
+    (:func:`apply_clinic_days`) and ``inoplan replan`` (:mod:`inoplan.replan`).
+    """
 
     day: int
     nominal: date
     window: int
+    fixed: date | None = None
 
 
-def _candidates(
-    slot: _Slot, after: date | None, why_closed: WhyClosed, next_start: date | None
+@dataclass(frozen=True)
+class Bounds:
+    """Limits a move must keep besides the window and the spacing (a re-plan's events).
+
+    ``not_before``: the first day treatment may resume (the end of an
+    interruption). ``not_after``: the last day that leaves every dose recorded
+    later valid (6 days before a later dose given, for example).
+    """
+
+    not_before: date | None = None
+    not_after: date | None = None
+
+
+NO_BOUNDS = Bounds()
+
+
+def candidates(
+    slot: Slot,
+    after: date | None,
+    why_closed: WhyClosed,
+    next_start: date | None,
+    bounds: Bounds = NO_BOUNDS,
 ) -> list[date]:
-    """Open days in the window, at least 6 days after ``after``, best first."""
+    """Open days in the window, at least 6 days after ``after``, inside ``bounds``, best first."""
     gap = rules.MIN_DAYS_BETWEEN_DOSES
+    if slot.fixed is not None:
+        ok = after is None or (slot.fixed - after).days >= gap
+        return [slot.fixed] if ok else []
     out: list[tuple[tuple[int, int, int], date]] = []
     for offset in range(-slot.window, slot.window + 1):
         d = slot.nominal + timedelta(days=offset)
         if after is not None and (d - after).days < gap:
+            continue
+        if bounds.not_before is not None and d < bounds.not_before:
+            continue
+        if bounds.not_after is not None and d > bounds.not_after:
             continue
         if why_closed(d) is not None:
             continue
@@ -285,9 +326,14 @@ def _candidates(
     return [d for _, d in sorted(out)]
 
 
-def _refusals(
-    slot: _Slot, after: date | None, after_label: str, why_closed: WhyClosed
+def refusals(
+    slot: Slot,
+    after: date | None,
+    after_label: str,
+    why_closed: WhyClosed,
+    bounds: Bounds = NO_BOUNDS,
 ) -> list[str]:
+    """Why each day of the slot's window was refused, in date order."""
     gap = rules.MIN_DAYS_BETWEEN_DOSES
     reasons: list[str] = []
     for offset in range(-slot.window, slot.window + 1):
@@ -300,23 +346,38 @@ def _refusals(
                 f"{d.isoformat()} is {(d - after).days} days after {after_label} "
                 f"({after.isoformat()}), fewer than {gap}"
             )
+        elif bounds.not_before is not None and d < bounds.not_before:
+            reasons.append(
+                f"{d.isoformat()} is before treatment resumes ({bounds.not_before.isoformat()})"
+            )
+        elif bounds.not_after is not None and d > bounds.not_after:
+            reasons.append(
+                f"{d.isoformat()} is too late for a dose recorded after it "
+                f"(at the latest {bounds.not_after.isoformat()})"
+            )
         else:
             reasons.append(f"{d.isoformat()} leaves no room for the next dose of the cycle")
     return reasons
 
 
-def _place(
-    slots: list[_Slot],
-    after: date,
+def place_doses(
+    slots: Sequence[Slot],
+    after: date | None,
     why_closed: WhyClosed,
     next_start: date | None,
+    bounds: Bounds = NO_BOUNDS,
 ) -> list[date] | None:
-    """Dates for ``slots`` in order (each the best that lets the rest fit), or ``None``."""
+    """Dates for ``slots`` in order (each the best that lets the rest fit), or ``None``.
+
+    ``after`` is the date of the dose before the first slot; ``next_start`` the
+    planned day 1 of the next cycle (a tie goes to the day that does not delay
+    it), or ``None`` after the last cycle.
+    """
     if not slots:
         return []
     last = len(slots) == 1
-    for d in _candidates(slots[0], after, why_closed, next_start if last else None):
-        rest = _place(slots[1:], d, why_closed, next_start)
+    for d in candidates(slots[0], after, why_closed, next_start if last else None, bounds):
+        rest = place_doses(slots[1:], d, why_closed, next_start, bounds)
         if rest is not None:
             return [d, *rest]
     return None
@@ -324,7 +385,7 @@ def _place(
 
 def _unplaceable(
     cycle_no: int,
-    slots: list[_Slot],
+    slots: list[Slot],
     after: date,
     after_label: str,
     why_closed: WhyClosed,
@@ -334,12 +395,14 @@ def _unplaceable(
     prev, prev_label = after, after_label
     for i, slot in enumerate(slots):
         label = f"C{cycle_no}D{slot.day}"
-        options = _candidates(slot, prev, why_closed, None)
-        feasible = [d for d in options if _place(slots[i + 1 :], d, why_closed, None) is not None]
+        options = candidates(slot, prev, why_closed, None)
+        feasible = [
+            d for d in options if place_doses(slots[i + 1 :], d, why_closed, None) is not None
+        ]
         if not feasible:
             low = slot.nominal - timedelta(days=slot.window)
             high = slot.nominal + timedelta(days=slot.window)
-            reasons = "; ".join(_refusals(slot, prev, prev_label, why_closed))
+            reasons = "; ".join(refusals(slot, prev, prev_label, why_closed))
             return InputError(
                 field,
                 f"{label} (due {slot.nominal.isoformat()}) cannot be placed inside its window "
@@ -350,21 +413,29 @@ def _unplaceable(
     return InputError(field, f"cycle {cycle_no} cannot be placed")  # pragma: no cover
 
 
-def _next_open(
-    start: date, why_closed: WhyClosed, label: str, field: str
-) -> tuple[date, list[str]]:
-    """The first open day from ``start`` and the closed days skipped on the way."""
+def next_open_day(start: date, why_closed: WhyClosed) -> tuple[date | None, list[str]]:
+    """The first open day from ``start`` (``None`` if none within the limit) and the closed
+    days skipped on the way."""
     skipped: list[str] = []
     day = start
     while (why := why_closed(day)) is not None:
         skipped.append(f"{day.isoformat()} closed ({why})")
         day += timedelta(days=1)
         if (day - start).days > rules.MAX_DAY1_SHIFT_DAYS:
-            raise InputError(
-                field,
-                f"{label} (due {start.isoformat()}): no open day within "
-                f"{rules.MAX_DAY1_SHIFT_DAYS} days; check --clinic-days and --holidays",
-            )
+            return None, skipped
+    return day, skipped
+
+
+def _next_open(
+    start: date, why_closed: WhyClosed, label: str, field: str
+) -> tuple[date, list[str]]:
+    day, skipped = next_open_day(start, why_closed)
+    if day is None:
+        raise InputError(
+            field,
+            f"{label} (due {start.isoformat()}): no open day within "
+            f"{rules.MAX_DAY1_SHIFT_DAYS} days; check --clinic-days and --holidays",
+        )
     return day, skipped
 
 
@@ -413,13 +484,13 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
         if index + 1 < len(plan.cycles):
             next_start = start + timedelta(days=cycle.length_days)
         slots = [
-            _Slot(d.day, start + timedelta(days=d.day - 1), rules.DOSE_WINDOW_DAYS[d.day])
+            Slot(d.day, start + timedelta(days=d.day - 1), rules.DOSE_WINDOW_DAYS[d.day])
             for d in cycle.doses[1:]
         ]
         day1 = cycle.doses[0]
         if day1.day != 1:  # pragma: no cover - the planner always starts with day 1
             raise ValueError("a cycle must start with its day 1 dose")
-        placed = _place(slots, start, why_closed, next_start)
+        placed = place_doses(slots, start, why_closed, next_start)
         if placed is None:
             raise _unplaceable(cycle.number, slots, start, label1, why_closed, field)
 
@@ -427,7 +498,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
         day1_note = None
         if start != day1.date:
             day1_note = (
-                f"moved {_shift(day1.date, start)}: "
+                f"moved {shift_text(day1.date, start)}: "
                 + "; ".join(why_start)
                 + "; the cycle moves with it"
             )
@@ -455,7 +526,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
                             "to the next dose"
                         )
                     parts.append(f"{cause}; nearest open day within +/-{slot.window} days")
-                note = f"moved {_shift(dose.date, d)}: " + "; ".join(parts)
+                note = f"moved {shift_text(dose.date, d)}: " + "; ".join(parts)
             prev = _moved(dose, d, note)
             doses.append(prev)
         last_dose = doses[-1]

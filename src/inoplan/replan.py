@@ -18,7 +18,12 @@ dose in date order, applying the recorded events and the spec's rules
 - a response assessment sets the regimen of the cycles that start on or after
   its date, and the cycle limit is recomputed; with the response pending, the
   next cycle waits for the assessment;
-- a permanent discontinuation ends the course: no dose on or after its date.
+- a permanent discontinuation ends the course: no dose on or after its date;
+- with clinic days (``--clinic-days``, ``--holidays`` in the plan's inputs),
+  every dose still to give is placed as ``inoplan schedule`` places it, with
+  the same functions of :mod:`inoplan.clinic`; a dose given is never moved; a
+  move never invalidates a dose recorded later; a dose with no open day left
+  in its window keeps its date, says why, and is named in a warning.
 
 Each changed dose carries notes saying why, its ``planned_date`` (the date of
 the original plan) and its status. Events that contradict each other or the
@@ -35,7 +40,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from inoplan import rules
-from inoplan.clinic import flag_closed_days, plan_course
+from inoplan.clinic import (
+    Bounds,
+    Slot,
+    WhyClosed,
+    calendar_for,
+    candidates,
+    flag_closed_days,
+    next_open_day,
+    place_doses,
+    plan_course,
+    refusals,
+    shift_text,
+)
 from inoplan.errors import InputError
 from inoplan.events import (
     Assessment,
@@ -153,8 +170,17 @@ class _Modification:
 class _Builder:
     """Walks the course in date order; one instance per build."""
 
-    def __init__(self, request: PlanRequest, events: Sequence[Event]) -> None:
+    def __init__(self, request: PlanRequest, events: Sequence[Event], clinic: bool = True) -> None:
         self.request = request
+        calendar = calendar_for(request)
+        #: Closed days, when the plan has clinic days and moves are wanted.
+        self.why_closed: WhyClosed | None = (
+            calendar.why_closed if clinic and calendar.restricts else None
+        )
+        #: The cycle being built: its length, its dose days and whether a next one is planned.
+        self.length = 0
+        self.dose_days: tuple[int, ...] = rules.DOSE_DAYS
+        self.has_next = False
         self.events = list(events)
         self.idx = _index(events)
         self.base = make_plan(request)
@@ -346,15 +372,24 @@ class _Builder:
         given = self.idx.given.get(ref)
         pre = self._level(n)
         two = self.idx.two_days
-        if pre is not None and pre.level == 2 and two is not None and 1 not in two.days:
+        no_day1 = pre is not None and pre.level == 2 and two is not None and 1 not in two.days
+        if no_day1:
             interrupt = given = None  # no day 1 dose in this cycle: reported as unused
         disc = self.idx.discontinue
+        # A day 1 still to give moves off a closed day before anything is dated from it
+        # (an interruption starts the day the dose is due on the plan as shown).
+        place = given is None and not no_day1 and self.why_closed is not None
+        if place:
+            start = self._open_day1(ref, start, day1_notes)
+            self._apply_status_until(start)
         if interrupt is not None and not (disc is not None and start >= disc.date):
             _, resume, notes = self._interruption(interrupt, start, ref)
             day1_notes.extend(notes)
             if resume > start:
                 start = resume
                 day1_notes.append(f"cycle {n} delayed to {_d(start)}")
+                if place:
+                    start = self._open_day1(ref, start, day1_notes)
             self._apply_status_until(start)
         # The limit as it stands when this cycle would start.
         self.limit = cycle_limit(self.response, self.hsct, self.mrd)
@@ -410,6 +445,7 @@ class _Builder:
         days: tuple[int, ...] = rules.DOSE_DAYS
         if mod is not None and mod.level == 2 and self.idx.two_days is not None:
             days = self.idx.two_days.days
+        self.length, self.dose_days, self.has_next = length, days, n < cap
         for day in rules.DOSE_DAYS:
             dref = DoseRef(n, day)
             if day not in days:
@@ -474,6 +510,11 @@ class _Builder:
                     f"omitted: due inside the interruption ({by}), which ends after its "
                     f"window ({_d(lo)} to {_d(hi)})"
                 )
+        # A dose still to give moves off a closed day (as inoplan schedule does) before
+        # anything is dated from it: an interruption starts the day it is due.
+        place = omit is None and self.why_closed is not None and ref not in self.idx.given
+        if place:
+            when = self._open_later(ref, start, when, prev, notes)
         disc = self.idx.discontinue
         recorded = ref in self.idx.given or ref in self.idx.held or ref in self.idx.interrupt
         if disc is not None and when >= disc.date and not recorded:
@@ -488,6 +529,8 @@ class _Builder:
             elif resume > when:
                 notes.append(f"delayed from {_d(when)} to {_d(resume)}")
                 when = resume
+                if place:
+                    when = self._open_later(ref, start, when, prev, notes)
         held = self.idx.held.get(ref)
         if held is not None:
             if omit is not None:
@@ -545,6 +588,120 @@ class _Builder:
         dose = self._make(ref, when, mg_m2, notes, status)
         self.doses.append(dose)
         return dose
+
+    # --- clinic days (the same placement as inoplan schedule, inoplan.clinic) ------------
+
+    def _latest(self, ref: DoseRef) -> date | None:
+        """The last date a move may give ``ref`` and keep every later recorded dose valid.
+
+        A dose given later needs 6 days after it (and, for a day 1, its own
+        window in the cycle); an interruption recorded with its own start needs
+        to start after it.
+        """
+        bounds: list[date] = []
+        for g in self.idx.given.values():
+            if g.dose > ref:
+                bounds.append(g.date - MIN_GAP)
+                if ref.day == 1 and g.dose.cycle == ref.cycle:
+                    reach = g.dose.day - 1 - rules.DOSE_WINDOW_DAYS[g.dose.day]
+                    bounds.append(g.date - timedelta(days=reach))
+        for it in self.idx.interrupt.values():
+            if it.dose > ref and it.start is not None:
+                bounds.append(it.start - DAY)
+        return min(bounds, default=None)
+
+    def _open_day1(self, ref: DoseRef, start: date, notes: list[str]) -> date:
+        """Day 1 on a closed day: the next open day, the cycle with it (``inoplan schedule``)."""
+        why_closed = self.why_closed
+        if why_closed is None:  # pragma: no cover - only called with clinic days
+            return start
+        opened, skipped = next_open_day(start, why_closed)
+        if not skipped:
+            return start
+        latest = self._latest(ref)
+        if opened is None:
+            notes.append(
+                f"left on a closed day, {_d(start)} ({why_closed(start)}): no open day within "
+                f"{rules.MAX_DAY1_SHIFT_DAYS} days; arrange it by hand"
+            )
+            return start
+        if latest is not None and opened > latest:
+            notes.append(
+                f"left on a closed day, {_d(start)} ({why_closed(start)}): the next open day, "
+                f"{_d(opened)}, is too late for a dose recorded after it (at the latest "
+                f"{_d(latest)}); arrange it by hand"
+            )
+            return start
+        notes.append(
+            f"moved {shift_text(start, opened)}: "
+            + "; ".join(skipped)
+            + ": moved to the next open day; the cycle moves with it"
+        )
+        return opened
+
+    def _rest_of_cycle(self, ref: DoseRef, start: date) -> list[Slot]:
+        """The doses of the cycle still to place after ``ref``, for the look-ahead."""
+        rest: list[Slot] = []
+        for day in self.dose_days:
+            later = DoseRef(ref.cycle, day)
+            if day <= ref.day or later in self.idx.held or later in self.idx.interrupt:
+                continue
+            given = self.idx.given.get(later)
+            nominal = start + timedelta(days=day - 1)
+            rest.append(
+                Slot(day, nominal, rules.DOSE_WINDOW_DAYS[day], given.date if given else None)
+            )
+        return rest
+
+    def _open_later(
+        self, ref: DoseRef, start: date, when: date, prev: Dose | None, notes: list[str]
+    ) -> date:
+        """Day 8 or 15 on the nearest open day of its window, as ``inoplan schedule`` does.
+
+        Never before ``when`` allows (6 days after the dose before, the end of an
+        interruption), never so late that a dose recorded later becomes invalid,
+        and only where the rest of the cycle can still be placed when it can.
+        """
+        why_closed = self.why_closed
+        if why_closed is None:  # pragma: no cover - only called with clinic days
+            return when
+        window = rules.DOSE_WINDOW_DAYS[ref.day]
+        slot = Slot(ref.day, start + timedelta(days=ref.day - 1), window)
+        bounds = Bounds(self.blocked_until, self._latest(ref))
+        after = prev.date if prev is not None else None
+        next_start = start + timedelta(days=self.length) if self.has_next else None
+        rest = self._rest_of_cycle(ref, start)
+        placed = place_doses([slot, *rest], after, why_closed, next_start, bounds)
+        if placed is not None:
+            new: date | None = placed[0]
+        else:
+            alone = candidates(slot, after, why_closed, None if rest else next_start, bounds)
+            new = alone[0] if alone else None
+        closed = why_closed(when)
+        if new is None:
+            if closed is not None:
+                lo = slot.nominal - timedelta(days=window)
+                hi = slot.nominal + timedelta(days=window)
+                label = prev.label if prev is not None else ""
+                reasons = "; ".join(refusals(slot, after, label, why_closed, bounds))
+                if when > hi:
+                    reasons = f"the delay puts it after the window, on {_d(when)}"
+                notes.append(
+                    f"left on a closed day, {_d(when)} ({closed}): no open day inside its window "
+                    f"{_d(lo)} to {_d(hi)} ({reasons}); arrange it by hand"
+                )
+            return when
+        if new != when:
+            if closed is not None:
+                cause = f"{_d(when)} closed ({closed})"
+            else:
+                nxt = f"C{ref.cycle}D{rest[0].day}" if rest else "the next dose"
+                cause = f"{_d(when)} leaves no open day for {nxt} at least 6 days later"
+            notes.append(
+                f"moved {shift_text(when, new)}: {cause}; nearest open day within "
+                f"+/-{window} days of {_d(slot.nominal)}"
+            )
+        return new
 
     # --- the course -----------------------------------------------------------------------
 
@@ -690,11 +847,50 @@ def _is_liver(reason: str) -> bool:
     return any(w in words for w in ("vod", "sos", "veno-occlusive", "sinusoidal", "liver", "hepat"))
 
 
-def apply_events(request: PlanRequest, events: Sequence[Event]) -> Plan:
-    """The course for ``request`` after ``events`` (sequence numbers all 0)."""
+def apply_events(request: PlanRequest, events: Sequence[Event], strict: bool = False) -> Plan:
+    """The course for ``request`` after ``events`` (sequence numbers all 0).
+
+    Doses still to give are moved off closed clinic days as ``inoplan schedule``
+    moves them, never so that a dose recorded later becomes invalid where the
+    builder can see it. Should a move still contradict a recorded event (a day 1
+    moved later carries every later cycle with it; a saved course from before
+    re-plans moved doses; a holiday calendar that gained a day):
+
+    - with ``strict`` and a course that rebuilt with its moves before the newest
+      events, the newest events contradict the plan as shown: refused;
+    - otherwise the course is rebuilt without moves rather than refused, so a
+      saved course can always be read back and re-planned, and every dose left
+      on a closed day is named in a warning.
+    """
     if not events:
         return plan_course(request)
-    return flag_closed_days(_Builder(request, events).run())
+    try:
+        return flag_closed_days(_Builder(request, events).run())
+    except InputError as error:
+        if not calendar_for(request).restricts:
+            raise
+        if strict and _rebuilds_with_moves(request, events):
+            raise
+        plain = _Builder(request, events, clinic=False).run()
+        warning = (
+            "doses were not moved off closed clinic days: a move would contradict a recorded "
+            f"event ({error.detail}); each dose stays where the rules without clinic days put it"
+        )
+        return flag_closed_days(replace(plain, warnings=(*plain.warnings, warning)))
+
+
+def _rebuilds_with_moves(request: PlanRequest, events: Sequence[Event]) -> bool:
+    """Whether the course before the newest revision's events builds with clinic-day moves."""
+    newest = max(e.revision for e in events)
+    older = [e for e in events if e.revision < newest]
+    try:
+        if older:
+            flag_closed_days(_Builder(request, older).run())
+        else:
+            plan_course(request)
+    except InputError:
+        return False
+    return True
 
 
 def _with_sequences(plan: Plan, previous: Plan) -> Plan:
@@ -739,11 +935,22 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
     return replace(plan, cycles=cycles, omitted=tuple(omitted))
 
 
-def replan_history(request: PlanRequest, events: Sequence[Event]) -> Plan:
-    """Rebuild every revision in turn so sequence numbers count the re-plans that changed a dose."""
+def replan_history(request: PlanRequest, events: Sequence[Event], strict: bool = False) -> Plan:
+    """Rebuild every revision in turn so sequence numbers count the re-plans that changed a dose.
+
+    ``strict`` (``inoplan replan`` recording new events): the newest revision
+    is refused when its events contradict the clinic-day moves of the plan as
+    shown (see :func:`apply_events`); earlier revisions, already saved, are
+    always rebuilt.
+    """
     plan = plan_course(request)
-    for rev in sorted({e.revision for e in events}):
-        nxt = apply_events(request, [e for e in events if e.revision <= rev])
+    revisions = sorted({e.revision for e in events})
+    for rev in revisions:
+        nxt = apply_events(
+            request,
+            [e for e in events if e.revision <= rev],
+            strict=strict and rev == revisions[-1],
+        )
         plan = _with_sequences(nxt, plan)
     return plan
 
