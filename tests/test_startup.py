@@ -226,3 +226,30 @@ def test_main_can_run_again_with_another_command(
         assert capsys.readouterr().out.startswith(expected.replace("C", "patient_id,"))
     assert [c.callback for c in app.registered_commands] == before  # all put back
     assert cli.schedule in before and cli.bsa_command in before
+
+
+@pytest.mark.parametrize(
+    ("env", "only"),
+    [
+        ({"COMP_WORDS": "inoplan schedule --response ", "COMP_CWORD": "3"}, "schedule"),
+        ({"COMP_WORDS": "inoplan sch", "COMP_CWORD": "1"}, None),  # still typing the command
+        ({"_TYPER_COMPLETE_ARGS": "inoplan batch x.csv --tz Eu"}, "batch"),
+        ({"_TYPER_COMPLETE_ARGS": "inoplan bat"}, None),
+        ({"_TYPER_COMPLETE_ARGS": "inoplan bsa "}, "bsa"),
+    ],
+)
+def test_a_tab_press_builds_only_the_command_typed_in_full(
+    env: dict[str, str], only: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inoplan import cli
+
+    monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
+    for name in ("COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("_INOPLAN_COMPLETE", "complete_bash")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    every = len(app.registered_commands)
+    cli.only_the_command_asked_for([])
+    built = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert built == [only] if only else len(built) == every

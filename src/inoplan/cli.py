@@ -20,7 +20,8 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from inoplan import __version__, rules
+from inoplan import __version__
+from inoplan.choices import Mrd, Response
 from inoplan.errors import InoplanError
 
 PROG = "inoplan"
@@ -208,16 +209,40 @@ def main(prog_name: str = PROG) -> None:
         app.registered_commands[:] = every  # for callers that run main() again
 
 
+def _completed_words() -> list[str]:
+    """The words of a completion request already typed in full, after ``inoplan``.
+
+    bash sends ``COMP_WORDS`` and ``COMP_CWORD`` (the word being completed);
+    zsh, fish and PowerShell send ``_TYPER_COMPLETE_ARGS`` (the line so far).
+    """
+    words = os.environ.get("COMP_WORDS")
+    if words is not None:
+        try:
+            cword = int(os.environ.get("COMP_CWORD", ""))
+        except ValueError:
+            return []
+        return words.split()[1:cword]
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+    parts = line.split()
+    if parts and not line[-1:].isspace():
+        parts = parts[:-1]  # the last word is still being typed
+    return parts[1:]
+
+
 def only_the_command_asked_for(argv: Sequence[str]) -> None:
     """Let Typer build only the command on the command line.
 
     Typer turns every registered command into a Click command at each start
     (about 0.6 ms for one with as many options as ``schedule``), though a run
     uses one. When the first word is a command's name, the others are
-    dropped from ``app`` (:func:`main` puts them back); help, completion,
-    typing errors and command groups keep them all.
+    dropped from ``app`` (:func:`main` puts them back); help, typing errors
+    and command groups keep them all. A Tab press does the same once the
+    command's name is typed in full; while it is still being typed, every
+    command is offered.
     """
-    if not argv or argv[0].startswith("-") or os.environ.get("_INOPLAN_COMPLETE"):
+    if os.environ.get("_INOPLAN_COMPLETE"):
+        argv = _completed_words()
+    if not argv or argv[0].startswith("-"):
         return
     wanted = [
         info
@@ -231,7 +256,9 @@ def only_the_command_asked_for(argv: Sequence[str]) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"{PROG} {__version__} (rules: {rules.LABEL_REVISION})")
+        from inoplan.rules import LABEL_REVISION
+
+        typer.echo(f"{PROG} {__version__} (rules: {LABEL_REVISION})")
         raise typer.Exit()
 
 
@@ -268,8 +295,8 @@ def _complete_timezone(incomplete: str) -> list[str]:
 
 # --- choices ---------------------------------------------------------------------
 
-ResponseChoice = rules.Response
-MrdChoice = rules.Mrd
+ResponseChoice = Response
+MrdChoice = Mrd
 
 
 class BsaFormula(str, Enum):
@@ -280,7 +307,6 @@ class BsaFormula(str, Enum):
     BOYD = "boyd"
 
 
-assert tuple(f.value for f in BsaFormula) == rules.BSA_FORMULAS
 
 
 class FirstCycleDays(str, Enum):
@@ -878,7 +904,9 @@ def bsa_command(
         raise InputError("--weight", "required")
     h = parse_height_cm(height)
     w = parse_weight_kg(weight)
-    names = list(rules.BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
+    from inoplan.rules import BSA_FORMULAS
+
+    names = list(BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
     results = [compute_bsa(h, w, name, field="--height/--weight") for name in names]
     width = max(len(n) for n in names)
     for r in results:
@@ -893,7 +921,6 @@ class Market(str, Enum):
     EU = "eu"
 
 
-assert tuple(m.value for m in Market) == rules.MARKETS
 
 MarketOpt = Annotated[
     Market,
@@ -1127,7 +1154,6 @@ class IrrChoice(str, Enum):
     LIFE_THREATENING = "life-threatening"
 
 
-assert tuple(i.value for i in IrrChoice) == rules.IRR_SEVERITIES
 
 _COUNT = "x 10^9/L"
 
@@ -1302,7 +1328,9 @@ def verify_command(
 
 
 def _verify_text(plan_file: str, report: Any) -> str:
-    rules_text = f"inoplan {__version__}, rules {rules.LABEL_REVISION}"
+    from inoplan.rules import LABEL_REVISION
+
+    rules_text = f"inoplan {__version__}, rules {LABEL_REVISION}"
     lines: list[str] = []
     if report.holds:
         lines.append(

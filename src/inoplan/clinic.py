@@ -39,7 +39,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from inoplan import rules
 from inoplan.errors import InputError
@@ -266,8 +266,7 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A day 8 or 15 to place: its planned date in the (shifted) cycle and its window.
 
     ``fixed`` is a date already recorded (a dose given): the only date the slot
@@ -281,8 +280,7 @@ class Slot:
     fixed: date | None = None
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(NamedTuple):
     """Limits a move must keep besides the window and the spacing (a re-plan's events).
 
     ``not_before``: the first day treatment may resume (the end of an

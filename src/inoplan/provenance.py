@@ -1,7 +1,9 @@
 """Where a plan comes from: the dosing policy, and a content hash of its doses.
 
-Pure and cheap (hashlib and json only). Every output carries the policy: the
-JSON plan as an object, the table view and the CSV as one line.
+Pure and cheap: hashlib and json are imported only when a hash is computed, so
+the table view and the CSV, which carry only the policy line, do not pay for
+them. Every output carries the policy: the JSON plan as an object, the table
+view and the CSV as one line.
 
 The doses hash (``inoplan-doses/1``) is defined so that anyone can recompute it
 from a JSON plan without inoplan:
@@ -18,12 +20,10 @@ from a JSON plan without inoplan:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from inoplan import __version__, rules
 from inoplan.plan import Plan
@@ -33,8 +33,7 @@ DOSES_CANONICAL = "inoplan-doses/1"
 HASH_ALGORITHM = "sha256"
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """The dosing conventions a plan was made with (spec section 8, and market, section 7)."""
 
     bsa_formula: str  # a formula name, or "given" when the BSA was given directly
@@ -100,11 +99,15 @@ def canonical_doses(doses: Iterable[DoseKey]) -> str:
         }
         for cycle, day, when, mg_per_m2, mg in doses
     ]
+    import json
+
     return json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def doses_sha256(doses: Iterable[DoseKey]) -> str:
     """The SHA-256 (hex) of :func:`canonical_doses`."""
+    import hashlib
+
     return hashlib.sha256(canonical_doses(doses).encode("utf-8")).hexdigest()
 
 

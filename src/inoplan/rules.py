@@ -13,10 +13,13 @@ read the rules at no start-up cost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
+
+from inoplan.choices import Mrd, Response
+
+__all__ = ["Mrd", "Response"]  # re-exported: the rules speak of them too
 
 Evidence = Literal["L", "S", "?", "inoplan"]
 
@@ -27,36 +30,13 @@ LABEL_REVISION: Final = "US PI 3/2024; EU SmPC"
 VERIFY_NOTE: Final = "verify against the current label"
 
 
-class Response(str, Enum):
-    """Response status when a cycle starts (spec section 2)."""
-
-    PENDING = "pending"
-    NONE = "none"
-    CR = "cr"
-    CRI = "cri"
-
-    @property
-    def is_remission(self) -> bool:
-        """CR or CRi."""
-        return self in (Response.CR, Response.CRI)
-
-
-class Mrd(str, Enum):
-    """Minimal residual disease status after 2 cycles (spec section 4)."""
-
-    NEGATIVE = "negative"
-    POSITIVE = "positive"
-    UNKNOWN = "unknown"
-
-
 # --- Regimens (spec section 2) [L] -------------------------------------------
 
 #: The days of a cycle on which a dose is given.
 DOSE_DAYS: Final = (1, 8, 15)
 
 
-@dataclass(frozen=True)
-class Regimen:
+class Regimen(NamedTuple):
     """Doses in mg/m2 by cycle day, and the cycle length in days."""
 
     key: str
@@ -110,8 +90,7 @@ HSCT_CYCLES_EXTENDED: Final = 3
 # --- Around each dose (spec section 5) --------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     """A reminder shown with each dose or with the plan."""
 
     key: str
@@ -188,8 +167,7 @@ BSA_CAP_WARNING: Final = (
 # --- Re-planning: interruptions and dose modifications (spec sections 3, 4, 6) -------
 
 
-@dataclass(frozen=True)
-class InterruptionRule:
+class InterruptionRule(NamedTuple):
     """One row of the interruption table: what an interruption of ``min_days`` or more does."""
 
     min_days: int
@@ -274,8 +252,7 @@ LATE_CYCLE_NOTE: Final = (
 # ``None`` here and shown to the user as not known, never filled in.
 
 
-@dataclass(frozen=True)
-class Vial:
+class Vial(NamedTuple):
     """A single-dose vial of one market, as the spec describes it.
 
     ``usable_mg`` is the drug the vial delivers after reconstitution, used to count
@@ -441,8 +418,7 @@ OTHER_TOXICITY_HOLD_GRADE: Final = 2
 IRR_SEVERITIES: Final = ("none", "mild", "moderate", "severe", "life-threatening")
 
 
-@dataclass(frozen=True)
-class ModificationRule:
+class ModificationRule(NamedTuple):
     """One row of the spec's dose-modification tables, quoted."""
 
     key: str
