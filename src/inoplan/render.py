@@ -10,7 +10,6 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 
-from rich.columns import Columns
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -125,11 +124,31 @@ def month_grid(year: int, month: int, doses: dict[date, Dose]) -> Text:
     return t
 
 
-def calendar_view(plan: Plan) -> Columns:
-    """Month grids from the first to the last infusion."""
+MONTH_GAP = 3
+
+
+def calendar_view(plan: Plan, width: int = 80) -> Group:
+    """Month grids from the first to the last infusion, side by side as ``width`` allows."""
     by_date = {d.date: d for d in plan.doses}
-    grids = [month_grid(y, m, by_date) for y, m in _months(plan.first_dose, plan.last_dose)]
-    return Columns(grids, padding=(1, 3))
+    grids = [
+        month_grid(y, m, by_date).split("\n")
+        for y, m in _months(plan.first_dose, plan.last_dose)
+    ]
+    per_row = max(1, (width + MONTH_GAP) // (MONTH_WIDTH + MONTH_GAP))
+    lines: list[Text] = []
+    for first in range(0, len(grids), per_row):
+        chunk = grids[first : first + per_row]
+        for i in range(max(len(g) for g in chunk)):
+            line = Text(no_wrap=True, overflow="crop")
+            for k, grid in enumerate(chunk):
+                if k:
+                    line.append(" " * MONTH_GAP)
+                cell = grid[i].copy() if i < len(grid) else Text()
+                cell.truncate(MONTH_WIDTH, pad=True)
+                line.append_text(cell)
+            lines.append(line)
+        lines.append(Text())
+    return Group(*lines)
 
 
 REMINDER_SHORT = {
@@ -140,41 +159,50 @@ REMINDER_SHORT = {
 }
 
 
-def dose_table(plan: Plan) -> Table:
-    """Date, weekday, cycle/day, mg/m2, mg and reminders for each dose."""
-    t = Table(title="Infusions", title_justify="left")
-    t.add_column("Date")
-    t.add_column("Day")
-    t.add_column("Dose", justify="center")
-    t.add_column("mg/m2", justify="right")
-    t.add_column("mg", justify="right")
-    t.add_column("Before / around the dose")
+#: The dose table's fixed columns: (heading, width, right-aligned).
+DOSE_COLUMNS = (("Date", 10, False), ("Day", 3, False), ("Dose", 6, False),
+                ("mg/m2", 6, True), ("mg", 6, True))  # fmt: skip
+
+
+def _cells(values: tuple[str, ...]) -> str:
+    return "  ".join(
+        v.rjust(w) if right else v.ljust(w)
+        for v, (_, w, right) in zip(values, DOSE_COLUMNS, strict=True)
+    )
+
+
+def dose_table(plan: Plan) -> Group:
+    """Date, weekday, cycle/day, mg/m2, mg and reminders for each dose.
+
+    Drawn as aligned text rather than a Rich table: the same columns, a
+    fraction of the rendering time. Why a dose differs from the plain regimen
+    (moved, reduced, not given) follows, indented, under it.
+    """
+    from rich.padding import Padding
+
+    head = Text(no_wrap=True, overflow="ellipsis")
+    head.append("Infusions\n", style="bold")
+    head.append(_cells(tuple(h for h, _, _ in DOSE_COLUMNS)) + "  Before / around the dose",
+                style="bold")  # fmt: skip
+    parts: list[Text | Padding] = [head]
     short = ", ".join(REMINDER_SHORT[r.key] for r in rules.DOSE_REMINDERS)
     rows = sorted((*plan.doses, *plan.omitted), key=lambda d: (d.date, d.cycle, d.day))
     for d in rows:
+        day = d.date.strftime("%a")
+        line = Text(no_wrap=True, overflow="ellipsis")
         if d.status == "omitted":
-            t.add_row(
-                Text(d.date.isoformat(), style="strike"),
-                d.date.strftime("%a"),
-                d.label,
-                "-",
-                "-",
-                "NOT GIVEN: " + "; ".join(d.notes),
-            )
-            continue
-        first = "given" if d.status == "given" else short
-        if d.planned_date is not None:
-            first += f"; planned {d.planned_date.isoformat()}"
-        extra = "" if not d.notes else "; " + "; ".join(d.notes)
-        t.add_row(
-            d.date.isoformat(),
-            d.date.strftime("%a"),
-            d.label,
-            f"{d.mg_per_m2}",
-            f"{d.mg}",
-            first + extra,
-        )
-    return t
+            line.append(d.date.isoformat(), style="strike")
+            line.append("  " + _cells(("", day, d.label, "-", "-"))[12:] + "  NOT GIVEN")
+        else:
+            first = "given" if d.status == "given" else short
+            values = (d.date.isoformat(), day, d.label, f"{d.mg_per_m2}", f"{d.mg}")
+            line.append(_cells(values) + "  " + first)
+        parts.append(line)
+        why = [f"planned {d.planned_date.isoformat()}"] if d.planned_date is not None else []
+        why.extend(d.notes)
+        if why:
+            parts.append(Padding(Text("; ".join(why), style="dim"), (0, 0, 0, 12)))
+    return Group(*parts)
 
 
 def reminders_text(plan: Plan) -> Text:
@@ -189,8 +217,8 @@ def reminders_text(plan: Plan) -> Text:
     return text
 
 
-def plan_view(plan: Plan) -> Group:
-    """Everything, top to bottom."""
+def plan_view(plan: Plan, width: int = 80) -> Group:
+    """Everything, top to bottom, for a terminal ``width`` columns wide."""
     parts: list[object] = [
         Panel(summary(plan), title="inotuzumab ozogamicin plan", title_align="left")
     ]
@@ -198,7 +226,7 @@ def plan_view(plan: Plan) -> Group:
         parts.append(Text(f"WARNING: {w}", style="bold yellow"))
     for n in plan.notes:
         parts.append(Text(f"Note: {n}"))
-    parts.append(calendar_view(plan))
+    parts.append(calendar_view(plan, width))
     parts.append(Text(f"{DOSE_MARK} = infusion day", style="dim"))
     parts.append(dose_table(plan))
     parts.append(reminders_text(plan))
@@ -207,7 +235,7 @@ def plan_view(plan: Plan) -> Group:
 
 
 def print_plan(plan: Plan, console: Console) -> None:
-    console.print(plan_view(plan))
+    console.print(plan_view(plan, console.width))
 
 
 def text_console(record: bool = False) -> Console:
