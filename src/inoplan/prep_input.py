@@ -13,7 +13,7 @@ from typing import Any
 from inoplan import rules
 from inoplan.errors import InputError
 from inoplan.pharmacy import check_dose_mg
-from inoplan.plan import cycle_limit, dose_mg, make_plan, regimen_for
+from inoplan.plan import cycle_limit, dose_mg, regimen_for
 from inoplan.request import parse_bsa_inputs
 from inoplan.rules import Mrd, Response
 from inoplan.units import parse_int
@@ -34,12 +34,18 @@ def _cycle_day(cycle: str | None, day: str | None, why: str) -> tuple[int, int]:
 def dose_from_plan(
     path: str, cycle: str | None, day: str | None
 ) -> tuple[Decimal, dict[str, Any], str]:
-    """The dose of cycle/day in a saved plan, rebuilt from the plan's recorded inputs."""
-    from inoplan.planfile import read_plan_json, request_from_plan
+    """The dose of cycle/day in a saved plan, rebuilt from its inputs and its events.
+
+    A re-planned dose (reduced, moved) is the one prepared; a dose the plan no
+    longer gives is refused.
+    """
+    from inoplan.planfile import plan_from_data, read_plan_json
 
     c, d = _cycle_day(cycle, day, "with a PLAN file")
     data = read_plan_json(path)
-    plan = make_plan(request_from_plan(data))
+    plan = plan_from_data(data)
+    if any(x.cycle == c and x.day == d for x in plan.omitted):
+        raise InputError("--cycle", f"C{c}D{d} is no longer given in this plan (re-planned)")
     found = [x for x in plan.doses if x.cycle == c and x.day == d]
     if not found:
         raise InputError(

@@ -1,22 +1,27 @@
 """The pharmacy worklist: every infusion due on a day (or a range), across patients.
 
 Patients come from a folder of saved JSON plans or from a patients CSV (the
-format of ``inoplan batch``). Either way each plan is rebuilt from the inputs it
-records with :func:`~inoplan.plan.make_plan`, so a dose edited by hand in a file
-never reaches the worklist. Pure apart from reading those files; no printing.
+format of ``inoplan batch``). Either way each plan is rebuilt from what it
+records: a saved plan from its inputs and its re-planning events, with its
+clinic-day moves (:func:`inoplan.planfile.plan_from_data`, as ``verify`` and
+``replan`` read it); a CSV row as ``inoplan schedule`` would plan it
+(:func:`inoplan.clinic.plan_course`). So the worklist shows the dates and doses
+actually planned, and a dose edited by hand in a file never reaches it. Pure
+apart from reading those files; no printing.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from inoplan import rules
+from inoplan.clinic import plan_course
 from inoplan.errors import InputError
 from inoplan.pharmacy import (
     Rounding,
@@ -28,7 +33,7 @@ from inoplan.pharmacy import (
     share,
     worksheet,
 )
-from inoplan.plan import Plan, PlanRequest, make_plan
+from inoplan.plan import Plan, PlanRequest
 from inoplan.request import FIELDS, request_from_strings
 from inoplan.rules import Vial
 
@@ -43,12 +48,16 @@ CSV_TIME_COLUMN = "time"
 
 @dataclass(frozen=True)
 class PatientSource:
-    """One patient's plan request, where it came from, and planned infusion times if any."""
+    """One patient's plan, where it came from, and planned infusion times if any."""
 
     where: str
-    request: PlanRequest
+    plan: Plan
     #: (cycle, day) -> planned clock time; a time for every dose is under key ``None``.
     times: Mapping[tuple[int, int] | None, dt.time]
+
+    @property
+    def request(self) -> PlanRequest:
+        return self.plan.request
 
     def time_for(self, cycle: int, day: int) -> dt.time | None:
         return self.times.get((cycle, day), self.times.get(None))
@@ -113,7 +122,8 @@ def patients_from_csv(path: Path) -> list[PatientSource]:
         times: dict[tuple[int, int] | None, dt.time] = {}
         if time_text:
             times[None] = parse_clock(time_text, f"{where}: {CSV_TIME_COLUMN}")
-        sources.append(PatientSource(where, request_from_row(where, values), times))
+        plan = plan_course(request_from_row(where, values))
+        sources.append(PatientSource(where, plan, times))
     if not sources:
         raise InputError(str(path), "has no patient rows")
     return sources
@@ -140,17 +150,18 @@ def _dose_times(data: Mapping[str, Any], where: str) -> dict[tuple[int, int] | N
 
 def patients_from_folder(folder: Path) -> list[PatientSource]:
     """Every ``*.json`` plan in ``folder`` (not its sub-folders), rebuilt from its inputs."""
-    from inoplan.planfile import read_plan_json, request_from_plan
-
     files = sorted(p for p in folder.glob("*.json") if p.is_file())
     if not files:
         raise InputError(str(folder), "holds no saved plans (*.json)")
-    sources = []
-    for f in files:
-        data = read_plan_json(f, f.name)
-        request = request_from_plan(data, f.name)
-        sources.append(PatientSource(f.name, request, _dose_times(data, f.name)))
-    return sources
+    return [patient_from_plan_file(f) for f in files]
+
+
+def patient_from_plan_file(path: Path) -> PatientSource:
+    """A saved plan, rebuilt from its inputs and events (never from its numbers)."""
+    from inoplan.planfile import plan_from_data, read_plan_json
+
+    data = read_plan_json(path, path.name)
+    return PatientSource(path.name, plan_from_data(data, path.name), _dose_times(data, path.name))
 
 
 def load_patients(path: str, field: str = "SOURCE") -> list[PatientSource]:
@@ -161,10 +172,7 @@ def load_patients(path: str, field: str = "SOURCE") -> list[PatientSource]:
     if not p.exists():
         raise InputError(field, f"{path!r} does not exist")
     if p.suffix.lower() == ".json":
-        from inoplan.planfile import read_plan_json, request_from_plan
-
-        data = read_plan_json(p, p.name)
-        return [PatientSource(p.name, request_from_plan(data, p.name), _dose_times(data, p.name))]
+        return [patient_from_plan_file(p)]
     if p.suffix.lower() == ".csv":
         return patients_from_csv(p)
     raise InputError(field, f"{path!r} is neither a folder of plans, a .json plan nor a .csv")
@@ -302,7 +310,6 @@ def build_worklist(
     round_within_pct: Decimal | None = None,
     round_to: RoundTo | None = None,
     date_field: str = "--date",
-    plan_fn: Callable[[PlanRequest], Plan] = make_plan,
 ) -> Worklist:
     """Every infusion from ``first`` to ``last`` (inclusive) across the patients."""
     if last < first:
@@ -312,7 +319,7 @@ def build_worklist(
             "--round-within" if round_within_pct is None else "--round-to",
             "required with " + ("--round-to" if round_within_pct is None else "--round-within"),
         )
-    plans = [(s, plan_fn(s.request)) for s in sources]
+    plans = [(s, s.plan) for s in sources]
     if not any(_overlaps(p, first, last) for _, p in plans):
         span_first = min(p.first_dose for _, p in plans)
         span_last = max(p.last_dose for _, p in plans)
