@@ -542,3 +542,16 @@ def test_given_dates_as_planned_change_nothing() -> None:
 
     assert [key(d) for d in plan.doses] == [key(d) for d in base.doses]
     assert [d.status for d in plan.doses[:5]] == ["given"] * 4 + ["planned"]
+
+
+def test_summary_shows_the_status_later_cycles_follow(tmp_path: Path) -> None:
+    # Planned without CR/CRi (response none); assessed CR, MRD negative, on 2026-12-20,
+    # and the decision to proceed to HSCT on 2026-12-21: the summary must not say
+    # "none" above cycles planned for a remission.
+    plan = save_plan(tmp_path)
+    r = run("replan", str(plan), "--assessment", "2026-12-20=cr:negative",
+            "--hsct-decision", "2026-12-21=yes")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    flat = " ".join(line.strip(" │") for line in r.stdout.splitlines())
+    assert "Response cr, proceeding to HSCT, MRD negative" in " ".join(flat.split())
+    assert "first planned as none" in " ".join(flat.split())

@@ -152,6 +152,31 @@ class Plan:
         return followup_dates(self.last_dose)
 
 
+def status_text(plan: Plan) -> str:
+    """The response (with HSCT intent and MRD) that the plan's later cycles follow.
+
+    A re-plan's recorded assessments and HSCT decisions, in date order, update
+    the status the plan was first made with; the words say so, so a summary
+    never shows "pending" above cycles planned for a complete remission.
+    """
+    req = plan.request
+    response, hsct, mrd = req.response.value, req.hsct, req.mrd.value
+    changes: list[str] = []
+    for record in sorted((dict(r) for r in plan.events), key=lambda r: r.get("date", "")):
+        kind = record.get("event")
+        if kind == "assessment":
+            response = record.get("response") or response
+            mrd = record.get("mrd") or mrd
+            changes.append(f"assessed {record.get('date')}")
+        elif kind == "hsct":
+            hsct = record.get("decision") == "yes"
+            changes.append(f"HSCT decided {record.get('date')}")
+    text = response + (f", proceeding to HSCT, MRD {mrd}" if hsct else "")
+    if changes:
+        text += f" ({'; '.join(changes)}; first planned as {req.response.value})"
+    return text
+
+
 def followup_dates(last_dose: date) -> FollowUp:
     """Contraception and breastfeeding end dates: calendar months after the last dose."""
     from dateutil.relativedelta import relativedelta

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from inoplan import rules
-from inoplan.plan import Dose, Plan
+from inoplan.plan import Dose, Plan, status_text
 
 NOTICE = (
     "Decision support only: check every dose and date against the current "
@@ -57,10 +57,7 @@ def summary(plan: Plan) -> Table:
     if bsa.height_cm is not None:
         t.add_row("Height / weight", f"{bsa.height_cm.normalize():f} cm / {bsa.weight_kg} kg")
     t.add_row("BSA", f"{bsa.m2} m2 ({bsa.working})")
-    status = req.response.value
-    if req.hsct:
-        status += f", proceeding to HSCT, MRD {req.mrd.value}"
-    t.add_row("Response", status)
+    t.add_row("Response", status_text(plan))
     t.add_row("Regimen", "\n".join(_regimen_lines(plan)))
     t.add_row(
         "Cycles planned", f"{len(plan.cycles)} of limit {plan.limit.cycles}: {plan.limit.reason}"

@@ -25,7 +25,7 @@ from html import escape
 from typing import TYPE_CHECKING, Final, Literal
 
 from inoplan import __version__, rules
-from inoplan.plan import Dose, Plan
+from inoplan.plan import Dose, Plan, status_text
 from inoplan.rules import Response
 
 if TYPE_CHECKING:
@@ -393,8 +393,8 @@ def _legend(plan: Plan, w: _Words, audience: Audience, last: bool) -> str:
 
 def _summary(plan: Plan, w: _Words) -> str:
     """The clinician's block: BSA and its working, response, limit, totals, policy, warnings."""
-    req, bsa, f = plan.request, plan.bsa, plan.followup
-    status = req.response.value + (f", proceeding to HSCT, MRD {req.mrd.value}" if req.hsct else "")
+    bsa, f = plan.bsa, plan.followup
+    status = status_text(plan)
     rows = [
         ("BSA", f"{w.number(bsa.m2)} m2 ({bsa.working})"),
         (
