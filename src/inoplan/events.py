@@ -186,7 +186,6 @@ Event = (
     | TwoDoseDays
     | ReducedDoses
 )
-DOSE_EVENTS = (Given, Held, Interruption)
 
 
 # --- parsing single values -------------------------------------------------------------

@@ -228,15 +228,11 @@ def interruption_rules(days: int) -> tuple[InterruptionRule, ...]:
 
 #: The total dose of the next cycle after an interruption of >= 14 days: x 0.75 [?].
 REDUCED_TOTAL_FRACTION: Final = Decimal("0.75")
-#: [inoplan] The label does not say how the 25% is split: by default every dose of
-#: the cycle x 0.75 (1.8 -> 1.35 mg/m2; 1.5 -> 1.125 mg/m2). ``--reduced-doses``
-#: sets another split, checked to total exactly 75% of the cycle's regimen.
-DEFAULT_REDUCTION_SPLIT: Final = "each"
+# [inoplan] The label does not say how the 25% is split: by default every dose of
+# the cycle x 0.75 (1.8 -> 1.35 mg/m2; 1.5 -> 1.125 mg/m2). ``--reduced-doses``
+# sets another split, checked to total exactly 75% of the cycle's regimen.
 #: Doses per cycle at the second modification level [?]; which days is the clinician's choice.
 TWO_DOSES_PER_CYCLE: Final = 2
-
-#: Modification levels, in the order repeated >= 14-day interruptions reach them.
-MODIFICATION_LEVELS: Final = ("full", "reduced", "two_doses", "discontinue")
 
 #: "VOD/SOS or other severe liver toxicity: permanently discontinue" [L].
 VOD_RULE: Final = "VOD/SOS or other severe liver toxicity: permanently discontinue"
@@ -380,10 +376,9 @@ WEEKDAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A day 1 on a closed day moves to the next open day; inoplan refuses to look
 #: further than this (a clinic closed for four weeks is an input mistake).
 MAX_DAY1_SHIFT_DAYS: Final = 28
-#: When two open days inside a window are equally near the planned day, take the
-#: later one: a tie never brings a dose closer to the previous dose than the
-#: regimen's 7 days [inoplan].
-CLINIC_TIE_BREAK: Final = "later"
+# [inoplan] When two open days inside a window are equally near the planned day,
+# clinic.py takes the one that does not delay the next cycle, then the later one:
+# a tie never brings a dose closer to the previous dose than the regimen's 7 days.
 
 # --- Dose modifications from laboratory values (spec section 6) -------------------
 #
@@ -506,17 +501,6 @@ OTHER_TOXICITY: Final = ModificationRule(
     "hold until grade 1 or pre-treatment grade before each dose",
     "?",
 )
-MODIFICATION_RULES: Final = (
-    HEMATOLOGIC_DAYS_8_15,
-    ANC_NORMAL_BASELINE,
-    PLATELETS_NORMAL_BASELINE,
-    LOW_BASELINE,
-    PLATELETS_TRANSFUSION,
-    VOD,
-    LIVER,
-    IRR,
-    OTHER_TOXICITY,
-)
 
 #: Plausible laboratory input [inoplan]: a count above these is almost surely in
 #: another unit (cells/mm3 instead of x 10^9/L) and is refused, not guessed.
@@ -532,7 +516,7 @@ POLICY_BSA_ROUNDING: Final = "half-up to 0.01 m2"
 POLICY_DOSE_ROUNDING: Final = "half-up to 0.01 mg"
 #: Spec section 7: `--market us|eu`, default us. Plans record the default until
 #: the planner takes a market of its own; the market changes vials, not doses.
-POLICY_MARKET: Final = "us"
+POLICY_MARKET: Final = DEFAULT_MARKET
 
 #: FHIR export. Codes used are only those seen in published guides: SNOMED CT
 #: 301898006 "Body surface area (observable entity)" (mCODE normalization-basis

@@ -35,19 +35,6 @@ from inoplan.plan import Cycle, Dose, Plan
 from inoplan.planfile import check_schema, plan_from_data
 from inoplan.provenance import DOSES_CANONICAL, doses_sha256, plan_hash
 
-KINDS = (
-    "dose",
-    "date",
-    "spacing",
-    "cycle-limit",
-    "missing",
-    "extra",
-    "hash",
-    "policy",
-    "value",
-    "inputs",
-)
-
 
 @dataclass(frozen=True)
 class Difference:
