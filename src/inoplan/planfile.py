@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted, quoted_path
 from inoplan.plan import Plan, PlanRequest
 from inoplan.request import FIELDS, request_from_strings
 
@@ -30,13 +30,17 @@ def read_plan_json(path: str | Path, field: str = "PLAN") -> dict[str, Any]:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(field, f"{str(p)!r} does not exist") from None
+        raise InputError(field, f"{quoted_path(str(p))} does not exist") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(field, f"{str(p)!r} cannot be read: {e.__class__.__name__}") from None
+        raise InputError(
+            field, f"{quoted_path(str(p))} cannot be read: {e.__class__.__name__}"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(field, f"{str(p)!r} is not JSON (line {e.lineno}: {e.msg})") from None
+        raise InputError(
+            field, f"{quoted_path(str(p))} is not JSON (line {e.lineno}: {e.msg})"
+        ) from None
     check_schema(data, field)
     return data  # type: ignore[no-any-return]
 
@@ -47,13 +51,13 @@ def check_schema(data: object, field: str = "PLAN") -> None:
         raise InputError(field, "not an inoplan plan (expected a JSON object)")
     schema = data.get("schema")
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_FAMILY):
-        raise InputError(field, f"not an inoplan plan (schema {schema!r})")
+        raise InputError(field, f"not an inoplan plan (schema {quoted(schema)})")
     version = schema[len(SCHEMA_FAMILY) :]
     # ASCII digits only: str.isdigit() would take an Arabic-Indic "1" (U+0661) for 1.
     if not re.fullmatch(r"[0-9]+", version, re.ASCII) or int(version) not in SUPPORTED_VERSIONS:
         raise InputError(
             field,
-            f"schema {schema!r} is not supported by this inoplan (reads "
+            f"schema {quoted(schema)} is not supported by this inoplan (reads "
             f"{', '.join(SCHEMA_FAMILY + str(v) for v in SUPPORTED_VERSIONS)}); "
             "upgrade inoplan or re-plan",
         )

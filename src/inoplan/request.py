@@ -16,7 +16,7 @@ from datetime import date
 from inoplan import rules
 from inoplan.bsa import Bsa, check_cap, compute_bsa, given_bsa
 from inoplan.clinic import canonical_holidays, parse_clinic_days
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import PlanRequest
 from inoplan.rules import Mrd, Response
 from inoplan.units import parse_date, parse_decimal, parse_height_cm, parse_int, parse_weight_kg
@@ -54,7 +54,9 @@ def option_name(name: str) -> str:
 def parse_choice(text: str, field: str, allowed: tuple[str, ...]) -> str:
     value = text.strip().lower()
     if value not in allowed:
-        raise InputError(field, f"{text!r} is not allowed; choose one of {', '.join(allowed)}")
+        raise InputError(
+            field, f"{quoted(text)} is not allowed; choose one of {', '.join(allowed)}"
+        )
     return value
 
 
@@ -64,7 +66,7 @@ def parse_bool(text: str, field: str) -> bool:
         return True
     if value in FALSE_WORDS:
         return False
-    raise InputError(field, f"{text!r} is not allowed; use yes or no")
+    raise InputError(field, f"{quoted(text)} is not allowed; use yes or no")
 
 
 def parse_patient_id(text: str, field: str) -> str:

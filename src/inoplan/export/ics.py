@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from inoplan import __version__, rules
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import Dose, Plan
 from inoplan.rules import Response
 
@@ -59,7 +59,7 @@ def parse_time(text: str, field: str = "--time") -> dt.time:
     """A 24-hour clock time ``HH:MM``."""
     m = _TIME_RE.fullmatch(text.strip())
     if m is None or int(m["h"]) > 23 or int(m["m"]) > 59:
-        raise InputError(field, f"{text!r} is not a time; use 24-hour HH:MM such as 09:30")
+        raise InputError(field, f"{quoted(text)} is not a time; use 24-hour HH:MM such as 09:30")
     return dt.time(int(m["h"]), int(m["m"]))
 
 
@@ -90,7 +90,8 @@ def parse_tz(text: str | None, field: str = "--tz") -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InputError(
-            field, f"{name!r} is not a known time zone; use an IANA name such as Europe/Berlin"
+            field,
+            f"{quoted(name)} is not a known time zone; use an IANA name such as Europe/Berlin",
         ) from None
     return name
 
@@ -114,11 +115,11 @@ def parse_reminder(text: str, field: str = "--reminder") -> ReminderSpec:
         return ReminderSpec(at=parse_time(s, field))
     m = _DURATION_RE.fullmatch(s)
     if not s or m is None:
-        raise InputError(field, f"{text!r} is not allowed; use {REMINDER_SYNTAX}")
+        raise InputError(field, f"{quoted(text)} is not allowed; use {REMINDER_SYNTAX}")
     before = timedelta(days=int(m["d"] or 0), hours=int(m["h"] or 0), minutes=int(m["m"] or 0))
     if before > timedelta(days=rules.MAX_REMINDER_DAYS):
         raise InputError(
-            field, f"{text!r} is too early; at most {rules.MAX_REMINDER_DAYS} days before"
+            field, f"{quoted(text)} is too early; at most {rules.MAX_REMINDER_DAYS} days before"
         )
     return ReminderSpec(before=before)
 
@@ -131,7 +132,7 @@ def dtstamp_from_env(env: Mapping[str, str] | None = None) -> dt.datetime:
         s = text.strip()
         if not s.isascii() or not s.isdigit() or len(s) > 11:
             raise InputError(
-                "SOURCE_DATE_EPOCH", f"{text!r} is not allowed; use whole seconds since 1970"
+                "SOURCE_DATE_EPOCH", f"{quoted(text)} is not allowed; use whole seconds since 1970"
             )
         return dt.datetime.fromtimestamp(int(s), dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
