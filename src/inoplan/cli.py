@@ -1441,17 +1441,20 @@ def batch_command(
         summary = run_batch(source, Path(out), str(fmt.value), force, ics_options, jobs=n_jobs)
 
     if not quiet:
+        # Every line through _one_line: a folder name or a reason can hold terminal escapes.
         rejected = len(summary.rejected)
-        sys.stderr.write(
-            f"{PROG}: planned {summary.planned} of {summary.rows} patients into {out}"
-            f" ({summary.doses} doses in plan.csv); {rejected} row"
-            f"{'' if rejected == 1 else 's'} rejected\n"
+        _say(
+            _one_line(
+                f"{PROG}: planned {summary.planned} of {summary.rows} patients into {out}"
+                f" ({summary.doses} doses in plan.csv); {rejected} row"
+                f"{'' if rejected == 1 else 's'} rejected"
+            )
         )
         shown = summary.rejected[:20]
         for r in shown:
             who = f" ({r.patient_id})" if r.patient_id else ""
-            sys.stderr.write(f"  row {r.row}{who}: {r.field}: {r.reason}\n")
+            _say("  " + _one_line(f"row {r.row}{who}: {r.field}: {r.reason}"))
         if rejected > len(shown):
-            sys.stderr.write(f"  ... and {rejected - len(shown)} more in summary.json\n")
+            _say(f"  ... and {rejected - len(shown)} more in summary.json")
     if summary.rejected:
         raise typer.Exit(ExitStatus.REJECTED)

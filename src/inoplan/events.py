@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from inoplan import rules
 from inoplan.errors import InputError, quoted, quoted_path
@@ -516,27 +515,17 @@ def records_from_csv(text: str, name: str) -> list[tuple[str, dict[str, str | No
 
 def read_events_file(path: str, revision: int, field: str = "--events") -> list[Event]:
     """Events from a CSV or JSON file (by extension; otherwise by its first character)."""
+    from inoplan.limits import MAX_EVENTS_BYTES
+    from inoplan.reading import load_json, read_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(field, f"{quoted_path(path)} does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            field, f"{quoted_path(path)} cannot be read: {e.__class__.__name__}"
-        ) from None
+    text = read_text(p, field, MAX_EVENTS_BYTES)
     name = p.name
     is_json = p.suffix.lower() == ".json" or (
         p.suffix.lower() != ".csv" and text.lstrip()[:1] in ("[", "{")
     )
     if is_json:
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(
-                field, f"{quoted_path(path)} is not JSON (line {e.lineno}: {e.msg})"
-            ) from None
-        records = records_from_json(data, name)
+        records = records_from_json(load_json(text, field, quoted_path(path)), name)
     else:
         records = records_from_csv(text, name)
     for source, record in records:

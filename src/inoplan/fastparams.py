@@ -34,6 +34,24 @@ except ImportError:  # pragma: no cover - a Typer whose internals moved
 else:
     AVAILABLE = True
 
+    def checked_text(text: str, param: Any, ctx: Any) -> str:
+        """``text``, unless it is empty or longer than any value inoplan reads.
+
+        An empty value (``--bsa "$BSA"`` with ``BSA`` unset) is refused rather
+        than taken as if the option were absent, for every option and argument.
+        """
+        from inoplan.limits import MAX_VALUE_CHARS
+
+        if not text.strip():
+            leave = "" if getattr(param, "param_type_name", "") == "argument" else ", or leave "
+            hint = f"{leave}the option out" if leave else ""
+            raise BadParameter(f"empty; give a value{hint}", ctx=ctx, param=param)
+        if len(text) > MAX_VALUE_CHARS:
+            raise BadParameter(
+                f"{len(text)} characters; at most {MAX_VALUE_CHARS}", ctx=ctx, param=param
+            )
+        return text
+
     # Subclasses add no fields, so they use RuntimeParam's dataclass methods as
     # they are (decorating them again would cost start-up time for nothing).
     class TextParam(RuntimeParam):
@@ -47,14 +65,14 @@ else:
                     return value.decode(_compat._get_argv_encoding())
                 except UnicodeError:
                     return value.decode("utf-8", "replace")
-            return str(value)
+            return checked_text(str(value), param, ctx)
 
     class TextListParam(RuntimeParam):
         """``list[str]`` options given several times: each value as text, in order."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             if isinstance(value, (list, tuple)) and all(isinstance(i, str) for i in value):
-                return [str(item) for item in value]
+                return [checked_text(str(item), param, ctx) for item in value]
             # Anything else never comes from a command line; let Typer decide.
             from typer._coercion import build_runtime_param
 

@@ -25,8 +25,8 @@ MAX_JSON_DEPTH: Final = 32
 MAX_CSV_LINE_CHARS: Final = 64 * 1024
 #: A whole number typed as text (option, CSV cell, JSON value), in digits.
 MAX_INT_DIGITS: Final = 18
-#: A value given to an option or a CSV cell, in characters.
-MAX_VALUE_CHARS: Final = 1000
+#: A value given to an option or argument, in characters (as long as a path may be).
+MAX_VALUE_CHARS: Final = 4096
 #: How much of a refused value an error message quotes, in characters.
 QUOTE_CHARS: Final = 24
 #: How much of a file name an error message quotes, in characters.
@@ -40,6 +40,6 @@ TABLE: Final = (
     ("JSON nesting (arrays and objects)", MAX_JSON_DEPTH, "levels"),
     ("one line of a CSV file", MAX_CSV_LINE_CHARS // 1024, "K characters"),
     ("a whole number (option, cell or JSON value)", MAX_INT_DIGITS, "digits"),
-    ("an option value or CSV cell", MAX_VALUE_CHARS, "characters"),
+    ("an option or argument value", MAX_VALUE_CHARS, "characters"),
     ("a refused value quoted in an error message", QUOTE_CHARS, "characters"),
 )

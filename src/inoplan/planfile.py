@@ -8,12 +8,10 @@ have been edited by hand. A plan of an unknown or newer schema is refused.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inoplan.errors import InputError, quoted, quoted_path
+from inoplan.errors import InputError, quoted
 from inoplan.plan import Plan, PlanRequest
 from inoplan.request import FIELDS, request_from_strings
 
@@ -25,22 +23,16 @@ SUPPORTED_VERSIONS = (1,)
 
 
 def read_plan_json(path: str | Path, field: str = "PLAN") -> dict[str, Any]:
-    """Load and check a plan file; raise :class:`InputError` naming ``field``."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(field, f"{quoted_path(str(p))} does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            field, f"{quoted_path(str(p))} cannot be read: {e.__class__.__name__}"
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            field, f"{quoted_path(str(p))} is not JSON (line {e.lineno}: {e.msg})"
-        ) from None
+    """Load and check a plan file; raise :class:`InputError` naming ``field``.
+
+    Read within the limits of :mod:`inoplan.limits` (size, nesting, numbers);
+    a key given twice in one object is refused, and a leading UTF-8 byte-order
+    mark is skipped, as in a CSV file.
+    """
+    from inoplan.limits import MAX_PLAN_BYTES
+    from inoplan.reading import read_json
+
+    data = read_json(path, field, MAX_PLAN_BYTES)
     check_schema(data, field)
     return data  # type: ignore[no-any-return]
 
@@ -53,8 +45,9 @@ def check_schema(data: object, field: str = "PLAN") -> None:
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_FAMILY):
         raise InputError(field, f"not an inoplan plan (schema {quoted(schema)})")
     version = schema[len(SCHEMA_FAMILY) :]
-    # ASCII digits only: str.isdigit() would take an Arabic-Indic "1" (U+0661) for 1.
-    if not re.fullmatch(r"[0-9]+", version, re.ASCII) or int(version) not in SUPPORTED_VERSIONS:
+    # Compared as text: "01" is not version 1, an Arabic-Indic "1" (U+0661) is not
+    # either, and a version of 5,000 digits is never turned into a number.
+    if version not in {str(v) for v in SUPPORTED_VERSIONS}:
         raise InputError(
             field,
             f"schema {quoted(schema)} is not supported by this inoplan (reads "

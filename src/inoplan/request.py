@@ -73,13 +73,15 @@ def parse_patient_id(text: str, field: str) -> str:
     """A pseudonymous identifier: letters, digits and ``. _ : / # -``, at most 64.
 
     Spaces are refused on purpose: a value with spaces is usually a name, and
-    inoplan's output must carry no patient name.
+    inoplan's output must carry no patient name. For the same reason a refused
+    value is never quoted back, in any message: it may be a name.
     """
     value = text.strip()
     if not _ID_RE.fullmatch(value) or len(value) > MAX_ID_LENGTH:
         raise InputError(
             field,
-            f"{text!r} is not allowed; use an identifier (not a name) of at most "
+            "not allowed (the value is not repeated here: it may be a name); use an "
+            "identifier (not a name) of at most "
             f"{MAX_ID_LENGTH} letters, digits and . _ : / # -",
         )
     return value

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from inoplan.errors import InputError, quoted
+from inoplan.limits import MAX_INT_DIGITS
 from inoplan.rules import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 
 CM_PER_INCH = Decimal("2.54")
@@ -41,7 +42,12 @@ def parse_decimal(text: str, field: str, what: str = "a number such as 1.82") ->
 def parse_int(text: str, field: str, lo: int, hi: int) -> int:
     """A whole number between ``lo`` and ``hi`` inclusive."""
     s = text.strip()
-    if not re.fullmatch(r"[0-9]+", s, re.ASCII) or not lo <= int(s) <= hi:
+    # The length first: int() of more than 4,300 digits raises, and no limit needs 19.
+    if (
+        not re.fullmatch(r"[0-9]+", s, re.ASCII)
+        or len(s) > MAX_INT_DIGITS
+        or not lo <= int(s) <= hi
+    ):
         raise InputError(field, f"{quoted(text)} is not allowed; expected a whole number {lo}-{hi}")
     return int(s)
 
@@ -69,6 +75,12 @@ def parse_height_cm(text: str, field: str = "--height") -> Decimal:
     s = text.strip().lower()
     m = _FEET_RE.fullmatch(s)
     if m:
+        if m["inch"] is not None and Decimal(m["inch"]) >= INCHES_PER_FOOT:
+            raise InputError(
+                field,
+                f"{quoted(text)}: {m['inch']} inches is a foot or more; give fewer than 12 inches "
+                "(5ft7in), or the height in inches alone (67in)",
+            )
         inches = Decimal(m["ft"]) * INCHES_PER_FOOT + Decimal(m["inch"] or 0)
         cm = inches * CM_PER_INCH
     else:

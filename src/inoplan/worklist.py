@@ -23,6 +23,7 @@ from typing import Any
 from inoplan import rules
 from inoplan.clinic import plan_course
 from inoplan.errors import InputError, quoted, quoted_path
+from inoplan.limits import MAX_PATIENTS_CSV_BYTES
 from inoplan.pharmacy import (
     Rounding,
     RoundTo,
@@ -74,11 +75,18 @@ def read_patient_rows(
     """
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_PATIENTS_CSV_BYTES + 1)
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         raise InputError(name, "does not exist") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(name, f"cannot be read as UTF-8 text ({e.__class__.__name__})") from None
+    if len(data) > MAX_PATIENTS_CSV_BYTES:
+        raise InputError(
+            name,
+            f"larger than {MAX_PATIENTS_CSV_BYTES // 1024 // 1024} MB, more than inoplan reads",
+        )
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None:
