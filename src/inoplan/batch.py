@@ -176,7 +176,7 @@ def with_row_calendar(base: IcsOptions, values: dict[str, str]) -> IcsOptions:
 
     time_text = (values.get("time") or "").strip()
     tz_text = (values.get("tz") or "").strip()
-    location = (values.get("location") or "").strip()
+    location = ics.parse_location(values.get("location") or "", "location")
     time = ics.parse_time(time_text, "time") if time_text else base.time
     tz = ics.parse_tz(tz_text, "tz") if tz_text else base.tz
     if time is not None and tz is None:

@@ -840,7 +840,7 @@ def replan(
       inoplan replan plan.json --events events.csv --format csv
     """
     from inoplan.errors import InputError
-    from inoplan.events import events_from_options, read_events_file
+    from inoplan.events import check_event_dates, events_from_options, read_events_file
     from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
     from inoplan.replan import replan_history
 
@@ -874,6 +874,7 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue or --events",
         )
+    check_event_dates([*recorded, *new], request.start)
     emit(replan_history(request, [*recorded, *new], strict=True))
 
 

@@ -28,7 +28,7 @@ from typing import Literal
 
 from inoplan import rules
 from inoplan.errors import InputError, quoted, quoted_path
-from inoplan.request import parse_bool, parse_choice
+from inoplan.request import parse_bool, parse_choice, parse_text
 from inoplan.rules import Mrd, Response
 from inoplan.units import parse_date, parse_decimal, parse_int
 
@@ -209,7 +209,7 @@ def parse_dose_ref(text: str, field: str) -> DoseRef:
 
 
 def parse_reason(text: str, field: str) -> str:
-    value = " ".join(text.split())
+    value = " ".join(parse_text(text.replace("\n", " ").replace("\r", " "), field).split())
     if not value:
         raise InputError(field, "a reason is required")
     if len(value) > MAX_REASON_LENGTH:
@@ -464,6 +464,22 @@ def events_from_options(options: Iterable[tuple[str, Sequence[str]]], revision: 
                 # "--given C1D8=x: date: ..." reads badly; the option already says which part.
                 raise InputError(source, e.detail) from None
     return out
+
+
+def check_event_dates(events: Iterable[Event], start: date) -> None:
+    """Refuse an event dated :data:`inoplan.limits.MAX_EVENT_DAYS_AFTER_START` or more
+    days after ``start`` (cycle 1 day 1): a typing error such as ``9999-12-31``."""
+    from inoplan.limits import MAX_EVENT_DAYS_AFTER_START
+
+    for event in events:
+        when = getattr(event, "date", None)
+        if isinstance(when, date) and (when - start).days >= MAX_EVENT_DAYS_AFTER_START:
+            raise InputError(
+                event.source,
+                f"{when.isoformat()} is {(when - start).days} days after cycle 1 day 1 "
+                f"({start.isoformat()}); inoplan reads events less than "
+                f"{MAX_EVENT_DAYS_AFTER_START} days after it",
+            )
 
 
 # --- files ---------------------------------------------------------------------------------

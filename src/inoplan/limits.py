@@ -27,6 +27,10 @@ MAX_CSV_LINE_CHARS: Final = 64 * 1024
 MAX_INT_DIGITS: Final = 18
 #: A value given to an option or argument, in characters (as long as a path may be).
 MAX_VALUE_CHARS: Final = 4096
+#: An event (a dose given, an assessment, a decision, a stop) dated this many days
+#: or more after cycle 1 day 1 is refused as a typing error: a course of at most
+#: 6 cycles with every delay the label allows lasts well under 3 years. [inoplan]
+MAX_EVENT_DAYS_AFTER_START: Final = 3 * 366
 #: How much of a refused value an error message quotes, in characters.
 QUOTE_CHARS: Final = 24
 #: How much of a file name an error message quotes, in characters.
@@ -39,6 +43,7 @@ TABLE: Final = (
     ("patients CSV read by worklist", MAX_PATIENTS_CSV_BYTES // 1024 // 1024, "MB"),
     ("JSON nesting (arrays and objects)", MAX_JSON_DEPTH, "levels"),
     ("one line of a CSV file", MAX_CSV_LINE_CHARS // 1024, "K characters"),
+    ("an event's date after cycle 1 day 1", MAX_EVENT_DAYS_AFTER_START, "days"),
     ("a whole number (option, cell or JSON value)", MAX_INT_DIGITS, "digits"),
     ("an option or argument value", MAX_VALUE_CHARS, "characters"),
     ("a refused value quoted in an error message", QUOTE_CHARS, "characters"),

@@ -91,7 +91,11 @@ def plan_from_data(data: dict[str, Any], field: str = "PLAN") -> Plan:
         raise InputError(
             f"{field}: events", f"an event has a revision above the plan's ({revision})"
         )
-    return replan_history(request_from_plan(data, field), events)
+    from inoplan.events import check_event_dates
+
+    request = request_from_plan(data, field)
+    check_event_dates(events, request.start)
+    return replan_history(request, events)
 
 
 __all__ = [

@@ -87,6 +87,27 @@ def parse_patient_id(text: str, field: str) -> str:
     return value
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def parse_text(text: str, field: str) -> str:
+    """Free text on one line (a location, a reason), refusing control characters.
+
+    RFC 5545 allows no control character but the tab in calendar text, and a
+    terminal escape or a NUL in a note would reach every output; a line break
+    is refused too, as a value of one line was meant. Leading and trailing
+    spaces are dropped.
+    """
+    m = _CONTROL_RE.search(text)
+    if m:
+        raise InputError(
+            field,
+            f"holds the control character U+{ord(m[0]):04X} at position {m.start() + 1}; "
+            "give plain text on one line",
+        )
+    return text.strip()
+
+
 def parse_start(text: str, field: str) -> date:
     """The start date (cycle 1 day 1), in the years of :data:`rules.START_YEAR_RANGE`."""
     start = parse_date(text, field)

@@ -63,6 +63,41 @@ def parse_time(text: str, field: str = "--time") -> dt.time:
     return dt.time(int(m["h"]), int(m["m"]))
 
 
+def parse_location(text: str, field: str = "--location") -> str | None:
+    """Where the infusions take place: plain text, no control character (RFC 5545)."""
+    from inoplan.request import parse_text
+
+    return parse_text(text, field) or None
+
+
+def check_tz_environment(env: Mapping[str, str] | None = None) -> None:
+    """Refuse a ``TZ`` environment value that names no zone inoplan can read.
+
+    Without this, an unknown ``TZ`` (``Mars/Olympus``, a POSIX rule such as
+    ``CET-1CEST``) falls back to the system's zone without a word, and a
+    timed calendar would be written in a zone nobody asked for. ``TZ`` may name
+    an IANA zone (with or without a leading ``:``) or a zone file by its path.
+    """
+    from zoneinfo import ZoneInfo
+
+    value = (os.environ if env is None else env).get("TZ")
+    if not value:
+        return
+    name = value.removeprefix(":")
+    if os.path.isabs(name) and os.path.isfile(name):
+        return
+    try:
+        ZoneInfo(name)
+        return
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        pass
+    raise InputError(
+        "TZ",
+        f"the environment variable TZ={quoted(value)} names no known time zone; set an "
+        "IANA name such as Europe/Berlin, unset it, or give --tz",
+    )
+
+
 def local_zone_name() -> str | None:
     """The IANA name of this machine's time zone, or ``None`` if it cannot be told."""
     try:
@@ -79,6 +114,7 @@ def parse_tz(text: str | None, field: str = "--tz") -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     if text is None or not text.strip():
+        check_tz_environment()
         name = local_zone_name()
         if name is None:
             raise InputError(
@@ -182,7 +218,7 @@ def options_from_strings(
         dtstamp=dtstamp_from_env(env),
         time=when,
         tz=parse_tz(tz, "--tz") if when is not None or tz is not None else None,
-        location=(location.strip() or None) if location is not None else None,
+        location=parse_location(location, "--location") if location is not None else None,
         reminder=None if reminder is None else parse_reminder(reminder),
         reminders=not no_reminders,
         lab_events=lab_events,
