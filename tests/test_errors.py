@@ -291,7 +291,10 @@ def test_with_stdout_and_stderr_closed_the_status_still_tells() -> None:
     [
         ({"start": "2026-12-01", "bsa": "1.8", "colour": "red"}, "--colour: unknown input"),
         ({"start": "2026-12-01", "bsa": "1.8", "hsct": "maybe"}, "--hsct: 'maybe' is not allowed"),
-        ({"start": "2026-12-01", "bsa": "1.8", "patient_id": "x" * 65}, "--patient-id: not allowed (the value is not repeated"),
+        (
+            {"start": "2026-12-01", "bsa": "1.8", "patient_id": "x" * 65},
+            "--patient-id: not allowed (the value is not repeated",
+        ),
         (
             {"start": "2026-12-01", "height": "170", "weight": "70", "bsa_formula": "x"},
             "--bsa-formula: 'x' is not allowed; choose one of mosteller",
