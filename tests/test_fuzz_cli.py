@@ -1,4 +1,4 @@
-"""Generated junk for every option of ``schedule`` and ``bsa``, through the real app.
+"""Generated junk for every option of ``schedule`` and ``bsa``, and in files, through the app.
 
 For each option, Hypothesis builds values that are wrong for it by
 construction (empty text where a value is required, unicode digits, NaN,
@@ -6,21 +6,35 @@ infinity, exponents, huge and negative numbers, impossible dates, mixed
 units, control characters) and passes them with an otherwise valid command.
 Every run must end the same way: exit status 2, exactly one line on stderr
 that names the option, no traceback, nothing on stdout, no file written.
+
+The valid choices of each option come from the code's own enums, so a new
+choice never turns into "junk" that the command accepts.
+
+Files get junk too: a saved plan with any one value replaced (wrong types,
+a 5,000-digit number, deep nesting, control characters), event files of junk
+records (JSON and CSV) and a batch CSV with one junk cell. Those may be
+accepted or refused, but never crash, and a junk batch cell rejects its own
+row only.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import tempfile
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan.cli import app
+from inoplan.choices import Mrd, Response
+from inoplan.cli import BsaFormula, FirstCycleDays, PlanFormat, app
 
 runner = CliRunner()
 
@@ -122,7 +136,12 @@ def not_a_choice(*choices: str) -> st.SearchStrategy[str]:
     ).filter(lambda s: s.casefold() not in taken)
 
 
-FORMULAS = ("mosteller", "dubois", "haycock", "gehan-george", "boyd")
+def values(enum: type[Enum]) -> tuple[str, ...]:
+    """The valid choices, from the code's own enum (never a copy that can go stale)."""
+    return tuple(str(member.value) for member in enum)
+
+
+FORMULAS = values(BsaFormula)
 
 BASE = ["schedule", "--start", "2026-12-01", "--response", "cr"]
 BY_SIZE = ["--height", "170", "--weight", "70"]
@@ -136,15 +155,15 @@ SCHEDULE: dict[str, tuple[list[str], st.SearchStrategy[str], str]] = {
     "--bsa-cap": ([*BASE, *BY_SIZE], CAP_JUNK, "--bsa-cap"),
     "--bsa-formula": ([*BASE, *BY_SIZE], not_a_choice(*FORMULAS), "--bsa-formula"),
     "--response": (["schedule", "--start", "2026-12-01", "--bsa", "1.8"],
-                   not_a_choice("pending", "none", "cr", "cri"), "--response"),
+                   not_a_choice(*values(Response)), "--response"),
     "--mrd": ([*BASE, "--bsa", "1.8", "--hsct"],
-              not_a_choice("negative", "positive", "unknown"), "--mrd"),
+              not_a_choice(*values(Mrd)), "--mrd"),
     "--cycles": ([*BASE, "--bsa", "1.8"], CYCLES_JUNK, "--cycles"),
-    "--first-cycle-days": ([*BASE, "--bsa", "1.8"], not_a_choice("21", "28"),
+    "--first-cycle-days": ([*BASE, "--bsa", "1.8"], not_a_choice(*values(FirstCycleDays)),
                            "--first-cycle-days"),
     "--patient-id": ([*BASE, "--bsa", "1.8"], PATIENT_ID_JUNK, "--patient-id"),
     "--blasts": ([*BASE, "--bsa", "1.8"], BLASTS_JUNK, "--blasts"),
-    "--format": ([*BASE, "--bsa", "1.8"], not_a_choice("table", "json", "csv"), "--format"),
+    "--format": ([*BASE, "--bsa", "1.8"], not_a_choice(*values(PlanFormat)), "--format"),
 }  # fmt: skip
 BSA_COMMAND: dict[str, tuple[list[str], st.SearchStrategy[str], str]] = {
     "--height": (["bsa", "--weight", "70"], HEIGHT_JUNK, "--height"),
@@ -240,3 +259,171 @@ def test_an_existing_output_is_refused_and_kept(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--output" in result.stderr and result.stderr.count("\n") == 1
     assert target.read_text() == "previous"
+
+
+# --- junk in files: saved plans, event files, batch CSV cells -------------------------------
+
+HUGE_MARK = "<huge number>"
+
+
+def as_json(value: object) -> str:
+    """JSON text, with a number of 5,000 digits where :data:`HUGE_MARK` stands."""
+    return json.dumps(value).replace(json.dumps(HUGE_MARK), "9" * 5000)
+
+
+#: Values that replace one value of a file: wrong types, huge and deep, control characters.
+FILE_VALUE_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.just(HUGE_MARK),  # becomes a number of more digits than int() converts
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["9999-12-31", "0001-01-01", "C99D99", "", "\x00\x1b[31m", "Jane Doe"]),
+    st.builds(lambda n: _nested(n), st.integers(1, 60)),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+)
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path to a value inside ``value`` (keys and indexes)."""
+    out = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.extend(_paths(v, (*prefix, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.extend(_paths(v, (*prefix, i)))
+    return out
+
+
+def _replaced(data: object, path: tuple[object, ...], new: object) -> object:
+    import copy
+
+    out = copy.deepcopy(data)
+    target: Any = out
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = new
+    return out
+
+
+def check_no_crash(result: Any, allowed: tuple[int, ...], context: str) -> None:
+    """Refused or accepted, but never a crash: one line at most, no internal error."""
+    context = f"{context} -> {result.exit_code} {result.stderr[:300]!r}"
+    assert result.exit_code in allowed, context
+    assert "internal error" not in result.stderr, context
+    assert "Traceback" not in result.output, context
+    if result.exit_code == 2:
+        assert result.stderr.count("\n") == 1, context
+
+
+_PLAN_CACHE: dict[str, Any] = {}
+
+
+def _saved_plan() -> Any:
+    if "plan" not in _PLAN_CACHE:
+        args = [*BASE, "--bsa", "1.8", "--format", "json"]
+        plan = json.loads(runner.invoke(app, [*args, "--patient-id", "A1"]).stdout)
+        _PLAN_CACHE["plan"] = plan
+    return _PLAN_CACHE["plan"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_saved_plan_with_any_value_replaced_never_crashes(data: st.DataObject) -> None:
+    plan = _saved_plan()
+    path = data.draw(st.sampled_from(_paths(plan)), label="path")
+    new = data.draw(FILE_VALUE_JUNK, label="value")
+    text = as_json(_replaced(plan, path, new))
+
+    def check(folder: Path) -> None:
+        saved = folder / "plan.json"
+        saved.write_text(text, encoding="utf-8")
+        context = f"{path!r}={new!r:.80}"
+        check_no_crash(runner.invoke(app, ["verify", str(saved)]), (0, 1, 2), context)
+        result = runner.invoke(app, ["replan", str(saved), "--given", "C1D1=2026-12-01"])
+        check_no_crash(result, (0, 2), context)
+
+    in_fresh_folder(check)
+
+
+EVENT_KEYS = ("event", "dose", "date", "reason", "days", "response", "mrd", "decision",
+              "revision", "junk")  # fmt: skip
+
+
+@FUZZ
+@given(
+    records=st.lists(
+        st.dictionaries(st.sampled_from(EVENT_KEYS), FILE_VALUE_JUNK, max_size=4), max_size=3
+    ),
+    as_csv=st.booleans(),
+)
+def test_an_events_file_of_junk_never_crashes(records: list[dict[str, Any]], as_csv: bool) -> None:
+    plan = _saved_plan()
+
+    def check(folder: Path) -> None:
+        saved = folder / "plan.json"
+        saved.write_text(json.dumps(plan), encoding="utf-8")
+        if as_csv:
+            events = folder / "events.csv"
+            with events.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(EVENT_KEYS)
+                for r in records:
+                    writer.writerow([str(r.get(k, ""))[:200] for k in EVENT_KEYS])
+        else:
+            events = folder / "events.json"
+            events.write_text(as_json(records), encoding="utf-8")
+        result = runner.invoke(app, ["replan", str(saved), "--events", str(events)])
+        check_no_crash(result, (0, 2), f"{records!r:.200}")
+
+    in_fresh_folder(check)
+
+
+BATCH_COLUMNS = ("patient_id", "start", "height", "weight", "bsa", "response", "hsct", "mrd",
+                 "cycles", "first_cycle_days", "bsa_formula", "bsa_cap", "blasts",
+                 "clinic_days", "holidays", "time", "tz", "location")  # fmt: skip
+GOOD_ROW = {"patient_id": "B2", "start": "2026-12-01", "bsa": "1.8", "response": "cr"}
+CELL_JUNK = st.one_of(
+    NUMERIC_JUNK,
+    st.text(max_size=30),
+    st.just("9" * 5000),
+    st.sampled_from(["Jane Doe", "Doe, Jane", "=1+1", "\x00", "a\x1b[31mb", "5ft13in"]),
+)
+
+
+@FUZZ
+@given(column=st.sampled_from(BATCH_COLUMNS), value=CELL_JUNK, ics=st.booleans())
+def test_a_junk_batch_cell_rejects_only_its_row(column: str, value: str, ics: bool) -> None:
+    row = {"patient_id": "A1", "start": "2026-12-01", "bsa": "1.8", "response": "cr"}
+    if column in ("height", "weight"):
+        row = {"patient_id": "A1", "start": "2026-12-01", "height": "170", "weight": "70",
+               "response": "cr"}  # fmt: skip
+    row[column] = value
+
+    def check(folder: Path) -> None:
+        source = folder / "patients.csv"
+        with source.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(BATCH_COLUMNS)
+            for r in (row, GOOD_ROW):
+                writer.writerow([r.get(c, "") for c in BATCH_COLUMNS])
+        args = ["batch", str(source), "--out", str(folder / "out"), "-q", "-j", "1"]
+        args += ["--format", "ics", "--tz", "UTC"] if ics else []
+        result = runner.invoke(app, args)
+        check_no_crash(result, (0, 1), f"{column}={value!r:.80}")
+        assert (folder / "out" / f"B2.{'ics' if ics else 'json'}").exists()
+        summary = (folder / "out" / "summary.json").read_text(encoding="utf-8")
+        if value in ("Jane Doe", "Doe, Jane"):
+            assert "Jane" not in summary and "Jane" not in result.stderr  # never echoed
+
+    in_fresh_folder(check)

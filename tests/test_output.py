@@ -106,7 +106,7 @@ def test_a_file_that_appears_during_the_run_is_not_overwritten(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("", "--output: empty; give a file name, or - for standard output"),
+        ("", "--output: empty; give a value, or leave the option out"),
         ("missing/plan.json", "--output: folder '{tmp}/missing' does not exist"),
         (".", "--output: {tmp}/. is a folder; give a file name"),
         ("x" * 300, "--output: '{tmp}/" + "x" * 300 + "' cannot be used: File name too long"),

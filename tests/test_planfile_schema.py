@@ -104,10 +104,10 @@ def test_what_is_not_a_plan_is_refused(tmp_path: Path, content: str, message: st
 
 def test_missing_unreadable_and_binary_files_are_refused(tmp_path: Path) -> None:
     assert refusal(tmp_path / "nope.json") == f"PLAN: '{tmp_path}/nope.json' does not exist"
-    assert refusal(tmp_path) == f"PLAN: '{tmp_path}' cannot be read: IsADirectoryError"
+    assert refusal(tmp_path) == f"PLAN: '{tmp_path}' is a folder; give a file"
     binary = tmp_path / "plan.json"
     binary.write_bytes(b"\xff\xfe\x00junk")
-    assert refusal(binary) == f"PLAN: '{binary}' cannot be read: UnicodeDecodeError"
+    assert refusal(binary) == f"PLAN: '{binary}' is not UTF-8 text (byte 1)"
 
 
 def test_the_field_names_what_the_user_gave(tmp_path: Path) -> None:

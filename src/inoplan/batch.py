@@ -32,9 +32,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 from inoplan import __version__, rules
 from inoplan.clinic import plan_course
-from inoplan.errors import InputError
+from inoplan.errors import InputError, values_unquoted
 from inoplan.output import atomic_write
 from inoplan.plan import Plan
+from inoplan.reading import bounded_lines
 from inoplan.request import FIELDS, request_from_strings
 
 if TYPE_CHECKING:
@@ -142,7 +143,8 @@ def read_rows(path: Path, field_name: str = "PATIENTS") -> Iterator[tuple[int, d
     fewer cells than the header is yielded with the key ``""`` saying so.
     """
     with _open(path, field_name) as fh:
-        reader = csv.reader(fh, strict=True)
+        # Line by line within a limit: a file without line ends (/dev/zero) is refused.
+        reader = csv.reader(bounded_lines(fh, field_name), strict=True)
         try:
             names = check_header(next(reader, None), field_name)
             line = reader.line_num
@@ -174,7 +176,7 @@ def with_row_calendar(base: IcsOptions, values: dict[str, str]) -> IcsOptions:
 
     time_text = (values.get("time") or "").strip()
     tz_text = (values.get("tz") or "").strip()
-    location = (values.get("location") or "").strip()
+    location = ics.parse_location(values.get("location") or "", "location")
     time = ics.parse_time(time_text, "time") if time_text else base.time
     tz = ics.parse_tz(tz_text, "tz") if tz_text else base.tz
     if time is not None and tz is None:
@@ -271,19 +273,34 @@ class _Outcome:
     error: tuple[str, str] | None = None  # (field, reason)
 
 
+def _valid_id(text: str | None) -> str | None:
+    """The row's patient id if it is a valid one; a refused id may be a name, kept nowhere."""
+    from inoplan.request import parse_patient_id
+
+    if not (text or "").strip():
+        return None
+    try:
+        return parse_patient_id(text or "", "patient_id")
+    except InputError:
+        return None
+
+
 def _work(item: tuple[int, dict[str, str]], fmt: str, ics_options: IcsOptions | None) -> _Outcome:
     """Plan and render one row. Pure: runs in a worker process as well as in this one."""
     from inoplan.export import csv as export_csv
 
     row, values = item
-    pid = (values.get("patient_id") or "").strip() or None
+    pid = _valid_id(values.get("patient_id"))
     try:
-        plan = plan_row(values)
-        options = None
-        if fmt == "ics":
-            assert ics_options is not None
-            options = with_row_calendar(ics_options, values)
-        data = render_plan(plan, fmt, options)
+        # A cell may hold a name (a patient's name typed as the id, columns
+        # shifted): messages say which row and column, never the value.
+        with values_unquoted():
+            plan = plan_row(values)
+            options = None
+            if fmt == "ics":
+                assert ics_options is not None
+                options = with_row_calendar(ics_options, values)
+            data = render_plan(plan, fmt, options)
     except InputError as e:
         return _Outcome(row, pid, error=(e.field, e.detail))
     return _Outcome(

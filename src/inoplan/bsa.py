@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.rules import BSA_FORMULAS, BSA_M2_RANGE, BSA_STEP
 from inoplan.units import check_range
 
@@ -113,7 +113,9 @@ def compute_bsa(
 ) -> Bsa:
     """BSA from height and weight, rounded half-up to 0.01 m2 and range-checked."""
     if formula not in FORMULAS:
-        raise InputError(formula_field, f"{formula!r} is unknown; allowed {', '.join(FORMULAS)}")
+        raise InputError(
+            formula_field, f"{quoted(formula)} is unknown; allowed {', '.join(FORMULAS)}"
+        )
     exact = exact_bsa(height_cm, weight_kg, formula)
     rounded = round_half_up(exact, BSA_STEP)
     check_range(rounded, f"{field} (from height and weight)", *BSA_M2_RANGE, unit="m2")

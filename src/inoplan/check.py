@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from inoplan import rules
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.rules import Action, ModificationRule
 from inoplan.units import check_range, parse_decimal, parse_int
 
@@ -171,7 +171,7 @@ def _flag(text: str | None, field: str) -> bool:
         return False
     if value in ("1", "yes", "true", "y"):
         return True
-    raise InputError(field, f"{text!r} is not allowed; use yes or no")
+    raise InputError(field, f"{quoted(text)} is not allowed; use yes or no")
 
 
 def check_from_strings(values: Mapping[str, str | None]) -> LabValues:
@@ -182,7 +182,7 @@ def check_from_strings(values: Mapping[str, str | None]) -> LabValues:
     day_text = values.get("day") or ""
     if day_text.strip() not in ("1", "8", "15"):
         raise InputError(
-            "--day", f"{day_text!r} is not allowed; the next dose's cycle day: 1, 8 or 15"
+            "--day", f"{quoted(day_text)} is not allowed; the next dose's cycle day: 1, 8 or 15"
         )
     bili, bili_uln = _liver_input(values, "bilirubin")
     ast, ast_uln = _liver_input(values, "ast")
@@ -190,7 +190,8 @@ def check_from_strings(values: Mapping[str, str | None]) -> LabValues:
     irr = (values.get("irr") or "none").strip().lower()
     if irr not in rules.IRR_SEVERITIES:
         raise InputError(
-            "--irr", f"{irr!r} is not allowed; choose one of {', '.join(rules.IRR_SEVERITIES)}"
+            "--irr",
+            f"{quoted(irr)} is not allowed; choose one of {', '.join(rules.IRR_SEVERITIES)}",
         )
     grade_text = values.get("other_grade")
     baseline_grade_text = values.get("baseline_grade")
@@ -331,15 +332,16 @@ def _hematologic(v: LabValues, out: list[Finding], missing: list[str], notes: li
         elif v.prior_anc is not None and v.prior_platelets is not None:
             met = v.anc >= v.prior_anc and v.platelets >= v.prior_platelets
             prior = (
-                f"prior cycle's baseline ANC {_n(v.prior_anc)}, "
-                f"platelets {_n(v.prior_platelets)}"
+                f"prior cycle's baseline ANC {_n(v.prior_anc)}, platelets {_n(v.prior_platelets)}"
             )
             out.append(
                 Finding(
                     rules.LOW_BASELINE,
                     Action.GIVE if met else Action.HOLD,
                     f"{base}; {prior}: " + ("(a) is met" if met else "neither (a) nor (b) is met"),
-                    None if met else "(c) stable or improved disease on the latest marrow with "
+                    None
+                    if met
+                    else "(c) stable or improved disease on the latest marrow with "
                     "the fall judged due to the disease: the clinician's judgement",
                 )
             )

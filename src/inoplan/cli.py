@@ -840,7 +840,7 @@ def replan(
       inoplan replan plan.json --events events.csv --format csv
     """
     from inoplan.errors import InputError
-    from inoplan.events import events_from_options, read_events_file
+    from inoplan.events import check_event_dates, events_from_options, read_events_file
     from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
     from inoplan.replan import replan_history
 
@@ -874,6 +874,7 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue or --events",
         )
+    check_event_dates([*recorded, *new], request.start)
     emit(replan_history(request, [*recorded, *new], strict=True))
 
 
@@ -1441,17 +1442,20 @@ def batch_command(
         summary = run_batch(source, Path(out), str(fmt.value), force, ics_options, jobs=n_jobs)
 
     if not quiet:
+        # Every line through _one_line: a folder name or a reason can hold terminal escapes.
         rejected = len(summary.rejected)
-        sys.stderr.write(
-            f"{PROG}: planned {summary.planned} of {summary.rows} patients into {out}"
-            f" ({summary.doses} doses in plan.csv); {rejected} row"
-            f"{'' if rejected == 1 else 's'} rejected\n"
+        _say(
+            _one_line(
+                f"{PROG}: planned {summary.planned} of {summary.rows} patients into {out}"
+                f" ({summary.doses} doses in plan.csv); {rejected} row"
+                f"{'' if rejected == 1 else 's'} rejected"
+            )
         )
         shown = summary.rejected[:20]
         for r in shown:
             who = f" ({r.patient_id})" if r.patient_id else ""
-            sys.stderr.write(f"  row {r.row}{who}: {r.field}: {r.reason}\n")
+            _say("  " + _one_line(f"row {r.row}{who}: {r.field}: {r.reason}"))
         if rejected > len(shown):
-            sys.stderr.write(f"  ... and {rejected - len(shown)} more in summary.json\n")
+            _say(f"  ... and {rejected - len(shown)} more in summary.json")
     if summary.rejected:
         raise typer.Exit(ExitStatus.REJECTED)

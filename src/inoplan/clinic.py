@@ -42,7 +42,7 @@ from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
 from inoplan import rules
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import Cycle, Dose, Plan, PlanRequest, make_plan
 
 #: A date in, the reason the clinic is closed that day (or ``None`` if open) out.
@@ -79,7 +79,8 @@ def _weekday(token: str, text: str, field: str) -> int:
         return _FULL_NAMES.index(word)
     raise InputError(
         field,
-        f"{text!r}: {token.strip()!r} is not a weekday; use mon tue wed thu fri sat sun, "
+        f"{quoted(text)}: {quoted(token.strip())} is not a weekday; use mon tue wed thu fri "
+        "sat sun, "
         "ranges and commas (mon-fri, mon,wed,fri)",
     )
 
@@ -92,7 +93,7 @@ def parse_clinic_days(text: str, field: str = CLINIC_DAYS_FIELD) -> frozenset[in
     days: set[int] = set()
     for part in value.split(","):
         if not part.strip():
-            raise InputError(field, f"{text!r} has an empty entry; write e.g. mon,wed,fri")
+            raise InputError(field, f"{quoted(text)} has an empty entry; write e.g. mon,wed,fri")
         if "-" in part:
             first_text, _, last_text = part.partition("-")
             first = _weekday(first_text, text, field)
@@ -100,7 +101,8 @@ def parse_clinic_days(text: str, field: str = CLINIC_DAYS_FIELD) -> frozenset[in
             if last < first:
                 raise InputError(
                     field,
-                    f"{text!r}: range {part.strip()!r} runs backwards; weeks run mon-sun, "
+                    f"{quoted(text)}: range {quoted(part.strip())} runs backwards; weeks run "
+                    "mon-sun, "
                     f"so write e.g. {rules.WEEKDAY_NAMES[first]}-sun,"
                     + ("mon" if last == 0 else f"mon-{rules.WEEKDAY_NAMES[last]}"),
                 )
@@ -142,13 +144,13 @@ def load_holidays(spec: str, field: str = HOLIDAYS_FIELD) -> HolidayLookup:
     country = country.upper()
     if not country.isalpha() or len(country) not in (2, 3):
         raise InputError(
-            field, f"{spec!r} is not COUNTRY or COUNTRY-SUBDIV, e.g. US, DE-BY, GB-SCT"
+            field, f"{quoted(spec)} is not COUNTRY or COUNTRY-SUBDIV, e.g. US, DE-BY, GB-SCT"
         )
     try:
         cls = holidays.country_holidays(country).__class__
     except NotImplementedError:
         raise InputError(
-            field, f"{country!r} is not a country the holidays package knows (ISO 3166 code)"
+            field, f"{quoted(country)} is not a country the holidays package knows (ISO 3166 code)"
         ) from None
     language = "en_US" if "en_US" in getattr(cls, "supported_languages", ()) else None
     subdivisions = tuple(getattr(cls, "subdivisions", ()))
@@ -157,7 +159,7 @@ def load_holidays(spec: str, field: str = HOLIDAYS_FIELD) -> HolidayLookup:
         if not matches:
             allowed = ", ".join(subdivisions) if subdivisions else "none"
             raise InputError(
-                field, f"{subdiv!r} is not a subdivision of {country}; known: {allowed}"
+                field, f"{quoted(subdiv)} is not a subdivision of {country}; known: {allowed}"
             )
         result = holidays.country_holidays(country, subdiv=matches[0], language=language)
     else:

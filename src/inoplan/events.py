@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from inoplan import rules
-from inoplan.errors import InputError
-from inoplan.request import parse_bool, parse_choice
+from inoplan.errors import InputError, quoted, quoted_path
+from inoplan.request import parse_bool, parse_choice, parse_text
 from inoplan.rules import Mrd, Response
 from inoplan.units import parse_date, parse_decimal, parse_int
 
@@ -196,17 +195,21 @@ def parse_dose_ref(text: str, field: str) -> DoseRef:
     m = _DOSE_RE.fullmatch(text.strip())
     days = ", ".join(str(d) for d in rules.DOSE_DAYS)
     if not m:
-        raise InputError(field, f"{text!r} is not a dose; use C<cycle>D<day>, e.g. C1D8")
+        raise InputError(field, f"{quoted(text)} is not a dose; use C<cycle>D<day>, e.g. C1D8")
     cycle, day = int(m[1]), int(m[2])
     if not 1 <= cycle <= MAX_CYCLE:
-        raise InputError(field, f"{text!r}: cycle {cycle} is not allowed; cycles are 1-{MAX_CYCLE}")
+        raise InputError(
+            field, f"{quoted(text)}: cycle {cycle} is not allowed; cycles are 1-{MAX_CYCLE}"
+        )
     if day not in rules.DOSE_DAYS:
-        raise InputError(field, f"{text!r}: day {day} is not a dose day; doses are on days {days}")
+        raise InputError(
+            field, f"{quoted(text)}: day {day} is not a dose day; doses are on days {days}"
+        )
     return DoseRef(cycle, day)
 
 
 def parse_reason(text: str, field: str) -> str:
-    value = " ".join(text.split())
+    value = " ".join(parse_text(text.replace("\n", " ").replace("\r", " "), field).split())
     if not value:
         raise InputError(field, "a reason is required")
     if len(value) > MAX_REASON_LENGTH:
@@ -219,10 +222,10 @@ def parse_dose_days(text: str, field: str) -> tuple[int, int]:
     parts = [p.strip() for p in re.split(r"[,/ ]+", text.strip()) if p.strip()]
     allowed = ", ".join(str(d) for d in rules.DOSE_DAYS)
     if len(parts) != rules.TWO_DOSES_PER_CYCLE:
-        raise InputError(field, f"{text!r}: give exactly 2 of the days {allowed}, e.g. 1,8")
+        raise InputError(field, f"{quoted(text)}: give exactly 2 of the days {allowed}, e.g. 1,8")
     days = sorted(parse_int(p, field, 1, 28) for p in parts)
     if any(d not in rules.DOSE_DAYS for d in days) or days[0] == days[1]:
-        raise InputError(field, f"{text!r}: give 2 different days among {allowed}, e.g. 1,8")
+        raise InputError(field, f"{quoted(text)}: give 2 different days among {allowed}, e.g. 1,8")
     return days[0], days[1]
 
 
@@ -231,11 +234,12 @@ def parse_reduced_doses(text: str, field: str) -> tuple[tuple[int, Decimal], ...
     parts = [p.strip() for p in text.strip().split("/")]
     if len(parts) != len(rules.DOSE_DAYS):
         raise InputError(
-            field, f"{text!r}: give mg/m2 for days 1/8/15 separated by /, e.g. 0.6/0.375/0.375"
+            field,
+            f"{quoted(text)}: give mg/m2 for days 1/8/15 separated by /, e.g. 0.6/0.375/0.375",
         )
     values = [parse_decimal(p, field, "mg/m2 such as 0.375") for p in parts]
     if any(v <= 0 for v in values):
-        raise InputError(field, f"{text!r}: every dose must be above 0 mg/m2")
+        raise InputError(field, f"{quoted(text)}: every dose must be above 0 mg/m2")
     return tuple(zip(rules.DOSE_DAYS, values, strict=True))
 
 
@@ -462,6 +466,22 @@ def events_from_options(options: Iterable[tuple[str, Sequence[str]]], revision: 
     return out
 
 
+def check_event_dates(events: Iterable[Event], start: date) -> None:
+    """Refuse an event dated :data:`inoplan.limits.MAX_EVENT_DAYS_AFTER_START` or more
+    days after ``start`` (cycle 1 day 1): a typing error such as ``9999-12-31``."""
+    from inoplan.limits import MAX_EVENT_DAYS_AFTER_START
+
+    for event in events:
+        when = getattr(event, "date", None)
+        if isinstance(when, date) and (when - start).days >= MAX_EVENT_DAYS_AFTER_START:
+            raise InputError(
+                event.source,
+                f"{when.isoformat()} is {(when - start).days} days after cycle 1 day 1 "
+                f"({start.isoformat()}); inoplan reads events less than "
+                f"{MAX_EVENT_DAYS_AFTER_START} days after it",
+            )
+
+
 # --- files ---------------------------------------------------------------------------------
 
 
@@ -511,23 +531,17 @@ def records_from_csv(text: str, name: str) -> list[tuple[str, dict[str, str | No
 
 def read_events_file(path: str, revision: int, field: str = "--events") -> list[Event]:
     """Events from a CSV or JSON file (by extension; otherwise by its first character)."""
+    from inoplan.limits import MAX_EVENTS_BYTES
+    from inoplan.reading import load_json, read_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(field, f"{path!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(field, f"{path!r} cannot be read: {e.__class__.__name__}") from None
+    text = read_text(p, field, MAX_EVENTS_BYTES)
     name = p.name
     is_json = p.suffix.lower() == ".json" or (
         p.suffix.lower() != ".csv" and text.lstrip()[:1] in ("[", "{")
     )
     if is_json:
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(field, f"{path!r} is not JSON (line {e.lineno}: {e.msg})") from None
-        records = records_from_json(data, name)
+        records = records_from_json(load_json(text, field, quoted_path(path)), name)
     else:
         records = records_from_csv(text, name)
     for source, record in records:

@@ -7,10 +7,12 @@ as long as ``python -c "import typer"``.
 
 inoplan's options are plain text (parsed by :mod:`inoplan.units`
 and :mod:`inoplan.request`), on/off flags or choices from an ``Enum``. For
-those, :func:`install` gives each parameter a coercion that does exactly what
+those, :func:`cheap_runtime_param` gives a coercion that does exactly what
 Typer's adapter does (the same result, the same error message: see
-``tests/test_startup.py``) without pydantic. Any other type keeps Typer's
-own coercion, so a new option of another type stays correct, only slower.
+``tests/test_startup.py``) without pydantic, and :func:`install` adds
+inoplan's own rule for text (:func:`checked_text`: an empty value is refused).
+Any other type keeps Typer's own coercion, so a new option of another type
+stays correct, only slower.
 
 This reaches into Typer internals (``typer._coercion``), which is why
 pyproject pins Typer to one minor version. If they change, :func:`install`
@@ -33,6 +35,27 @@ except ImportError:  # pragma: no cover - a Typer whose internals moved
     AVAILABLE = False
 else:
     AVAILABLE = True
+
+    def checked_text(text: str, param: Any, ctx: Any) -> str:
+        """``text``, unless it is empty or longer than any value inoplan reads.
+
+        An empty value (``--bsa "$BSA"`` with ``BSA`` unset) is refused rather
+        than taken as if the option were absent, for every option and argument,
+        with inoplan's own one-line message naming it.
+        """
+        from inoplan.errors import InputError
+        from inoplan.limits import MAX_VALUE_CHARS
+
+        if text.strip() and len(text) <= MAX_VALUE_CHARS:
+            return text
+        longs = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+        is_argument = getattr(param, "param_type_name", "") == "argument"
+        name = longs[0] if longs and not is_argument else (param.metavar or param.name or "")
+        if text.strip():
+            raise InputError(name, f"{len(text)} characters; at most {MAX_VALUE_CHARS}")
+        if is_argument or getattr(param, "required", False):
+            raise InputError(name, "empty; give a value")
+        raise InputError(name, "empty; give a value, or leave the option out")
 
     # Subclasses add no fields, so they use RuntimeParam's dataclass methods as
     # they are (decorating them again would cost start-up time for nothing).
@@ -104,6 +127,34 @@ else:
                 "Input should be a valid boolean, unable to interpret input", ctx=ctx, param=param
             )
 
+    class CheckedTextParam(TextParam):
+        """``str`` options as inoplan reads them: not empty, not endless."""
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            return checked_text(super()._coerce_value(value, param, ctx), param, ctx)
+
+    class CheckedTextListParam(TextListParam):
+        """``list[str]`` options as inoplan reads them: no value empty or endless."""
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            items = super()._coerce_value(value, param, ctx)
+            return [checked_text(item, param, ctx) for item in items]
+
+    def checked(runtime: RuntimeParam) -> RuntimeParam:
+        """``runtime`` with inoplan's own checks of text values added (see :func:`checked_text`).
+
+        Kept apart from :func:`cheap_runtime_param`, which does exactly what
+        Typer does and nothing more.
+        """
+        kinds: dict[type, type[RuntimeParam]] = {
+            TextParam: CheckedTextParam,
+            TextListParam: CheckedTextListParam,
+        }
+        kind = kinds.get(type(runtime))
+        if kind is None:
+            return runtime
+        return kind(parameter_info=runtime.parameter_info, annotation=runtime.annotation)
+
     def cheap_runtime_param(descriptor: TypeDescriptor) -> RuntimeParam | None:
         """A pydantic-free coercion for ``descriptor``, or ``None`` to keep Typer's."""
         info = descriptor.parameter_info
@@ -145,7 +196,7 @@ def install(command: Any, parent: Any = None, recurse: bool = True) -> int:
         if isinstance(param, _TyperParameter) and getattr(param, "_runtime_param", 1) is None:
             cheap = cheap_runtime_param(param.type_descriptor)
             if cheap is not None:
-                param._runtime_param = cheap
+                param._runtime_param = checked(cheap)
                 count += 1
     if recurse:
         for sub in getattr(command, "commands", {}).values():

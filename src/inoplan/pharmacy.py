@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from inoplan import rules
 from inoplan.bsa import round_half_up
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.rules import Reminder, Vial
 from inoplan.units import parse_decimal
 
@@ -34,7 +34,9 @@ def vial_for(market: str, field: str = "--market") -> Vial:
     """The vial of ``us`` or ``eu``."""
     key = market.strip().lower()
     if key not in rules.VIALS:
-        raise InputError(field, f"{market!r} is unknown; choose one of {', '.join(rules.MARKETS)}")
+        raise InputError(
+            field, f"{quoted(market)} is unknown; choose one of {', '.join(rules.MARKETS)}"
+        )
     return rules.VIALS[key]
 
 
@@ -59,7 +61,7 @@ def parse_dose_mg(text: str, field: str = "--dose-mg") -> Decimal:
     """A dose such as ``1.46`` or ``1.46mg``; negative numbers are named as such."""
     s = text.strip().lower()
     if s.startswith("-"):
-        raise InputError(field, f"{text!r} is not allowed; a dose cannot be negative")
+        raise InputError(field, f"{quoted(text)} is not allowed; a dose cannot be negative")
     s = s.removesuffix("mg").strip()
     return check_dose_mg(parse_decimal(s, field, "a dose in mg such as 1.46"), field)
 
@@ -68,7 +70,7 @@ def parse_clock(text: str, field: str = "--reconstituted-at") -> dt.time:
     """A 24-hour clock time ``HH:MM`` such as ``08:15``."""
     m = _CLOCK_RE.fullmatch(text.strip())
     if not m:
-        raise InputError(field, f"{text!r} is not a time; use 24-hour HH:MM such as 08:15")
+        raise InputError(field, f"{quoted(text)} is not a time; use 24-hour HH:MM such as 08:15")
     return dt.time(int(m[1]), int(m[2]))
 
 
@@ -76,7 +78,7 @@ def parse_percent(text: str, field: str = "--round-within") -> Decimal:
     """A percentage above 0 and below 100, such as ``5%`` or ``2.5``."""
     m = _PERCENT_RE.fullmatch(text.strip())
     if not m or not Decimal(0) < Decimal(m[1]) < Decimal(100):
-        raise InputError(field, f"{text!r} is not allowed; give a percentage such as 5%")
+        raise InputError(field, f"{quoted(text)} is not allowed; give a percentage such as 5%")
     return Decimal(m[1])
 
 
@@ -103,7 +105,8 @@ def parse_round_to(text: str, field: str = "--round-to") -> RoundTo:
     m = _MG_STEP_RE.fullmatch(s)
     if not m or Decimal(m[1]) <= 0 or Decimal(m[1]) != round_half_up(Decimal(m[1]), rules.MG_STEP):
         raise InputError(
-            field, f"{text!r} is not allowed; give a step in mg to 0.01 (0.1, 0.05mg) or 'vial'"
+            field,
+            f"{quoted(text)} is not allowed; give a step in mg to 0.01 (0.1, 0.05mg) or 'vial'",
         )
     return RoundTo(Decimal(m[1]))
 

@@ -8,12 +8,10 @@ have been edited by hand. A plan of an unknown or newer schema is refused.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import Plan, PlanRequest
 from inoplan.request import FIELDS, request_from_strings
 
@@ -25,18 +23,16 @@ SUPPORTED_VERSIONS = (1,)
 
 
 def read_plan_json(path: str | Path, field: str = "PLAN") -> dict[str, Any]:
-    """Load and check a plan file; raise :class:`InputError` naming ``field``."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(field, f"{str(p)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(field, f"{str(p)!r} cannot be read: {e.__class__.__name__}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(field, f"{str(p)!r} is not JSON (line {e.lineno}: {e.msg})") from None
+    """Load and check a plan file; raise :class:`InputError` naming ``field``.
+
+    Read within the limits of :mod:`inoplan.limits` (size, nesting, numbers);
+    a key given twice in one object is refused, and a leading UTF-8 byte-order
+    mark is skipped, as in a CSV file.
+    """
+    from inoplan.limits import MAX_PLAN_BYTES
+    from inoplan.reading import read_json
+
+    data = read_json(path, field, MAX_PLAN_BYTES)
     check_schema(data, field)
     return data  # type: ignore[no-any-return]
 
@@ -47,13 +43,14 @@ def check_schema(data: object, field: str = "PLAN") -> None:
         raise InputError(field, "not an inoplan plan (expected a JSON object)")
     schema = data.get("schema")
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_FAMILY):
-        raise InputError(field, f"not an inoplan plan (schema {schema!r})")
+        raise InputError(field, f"not an inoplan plan (schema {quoted(schema)})")
     version = schema[len(SCHEMA_FAMILY) :]
-    # ASCII digits only: str.isdigit() would take an Arabic-Indic "1" (U+0661) for 1.
-    if not re.fullmatch(r"[0-9]+", version, re.ASCII) or int(version) not in SUPPORTED_VERSIONS:
+    # Compared as text: "01" is not version 1, an Arabic-Indic "1" (U+0661) is not
+    # either, and a version of 5,000 digits is never turned into a number.
+    if version not in {str(v) for v in SUPPORTED_VERSIONS}:
         raise InputError(
             field,
-            f"schema {schema!r} is not supported by this inoplan (reads "
+            f"schema {quoted(schema)} is not supported by this inoplan (reads "
             f"{', '.join(SCHEMA_FAMILY + str(v) for v in SUPPORTED_VERSIONS)}); "
             "upgrade inoplan or re-plan",
         )
@@ -94,7 +91,11 @@ def plan_from_data(data: dict[str, Any], field: str = "PLAN") -> Plan:
         raise InputError(
             f"{field}: events", f"an event has a revision above the plan's ({revision})"
         )
-    return replan_history(request_from_plan(data, field), events)
+    from inoplan.events import check_event_dates
+
+    request = request_from_plan(data, field)
+    check_event_dates(events, request.start)
+    return replan_history(request, events)
 
 
 __all__ = [

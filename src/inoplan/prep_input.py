@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from inoplan import rules
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.pharmacy import check_dose_mg
 from inoplan.plan import cycle_limit, dose_mg, regimen_for
 from inoplan.request import parse_bsa_inputs
@@ -27,7 +27,7 @@ def _cycle_day(cycle: str | None, day: str | None, why: str) -> tuple[int, int]:
     c = parse_int(cycle, "--cycle", 1, rules.MAX_CYCLES)
     d_text = day.strip()
     if d_text not in {str(d) for d in rules.DOSE_DAYS}:
-        raise InputError("--day", f"{day!r} is not a dose day; choose one of 1, 8, 15")
+        raise InputError("--day", f"{quoted(day)} is not a dose day; choose one of 1, 8, 15")
     return c, int(d_text)
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from inoplan import rules
 from inoplan.bsa import Bsa, check_cap, compute_bsa, given_bsa
 from inoplan.clinic import canonical_holidays, parse_clinic_days
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import PlanRequest
 from inoplan.rules import Mrd, Response
 from inoplan.units import parse_date, parse_decimal, parse_height_cm, parse_int, parse_weight_kg
@@ -54,7 +54,9 @@ def option_name(name: str) -> str:
 def parse_choice(text: str, field: str, allowed: tuple[str, ...]) -> str:
     value = text.strip().lower()
     if value not in allowed:
-        raise InputError(field, f"{text!r} is not allowed; choose one of {', '.join(allowed)}")
+        raise InputError(
+            field, f"{quoted(text)} is not allowed; choose one of {', '.join(allowed)}"
+        )
     return value
 
 
@@ -64,23 +66,46 @@ def parse_bool(text: str, field: str) -> bool:
         return True
     if value in FALSE_WORDS:
         return False
-    raise InputError(field, f"{text!r} is not allowed; use yes or no")
+    raise InputError(field, f"{quoted(text)} is not allowed; use yes or no")
 
 
 def parse_patient_id(text: str, field: str) -> str:
     """A pseudonymous identifier: letters, digits and ``. _ : / # -``, at most 64.
 
     Spaces are refused on purpose: a value with spaces is usually a name, and
-    inoplan's output must carry no patient name.
+    inoplan's output must carry no patient name. For the same reason a refused
+    value is never quoted back, in any message: it may be a name.
     """
     value = text.strip()
     if not _ID_RE.fullmatch(value) or len(value) > MAX_ID_LENGTH:
         raise InputError(
             field,
-            f"{text!r} is not allowed; use an identifier (not a name) of at most "
+            "not allowed (the value is not repeated here: it may be a name); use an "
+            "identifier (not a name) of at most "
             f"{MAX_ID_LENGTH} letters, digits and . _ : / # -",
         )
     return value
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def parse_text(text: str, field: str) -> str:
+    """Free text on one line (a location, a reason), refusing control characters.
+
+    RFC 5545 allows no control character but the tab in calendar text, and a
+    terminal escape or a NUL in a note would reach every output; a line break
+    is refused too, as a value of one line was meant. Leading and trailing
+    spaces are dropped.
+    """
+    m = _CONTROL_RE.search(text)
+    if m:
+        raise InputError(
+            field,
+            f"holds the control character U+{ord(m[0]):04X} at position {m.start() + 1}; "
+            "give plain text on one line",
+        )
+    return text.strip()
 
 
 def parse_start(text: str, field: str) -> date:

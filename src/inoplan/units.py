@@ -12,7 +12,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
+from inoplan.limits import MAX_INT_DIGITS
 from inoplan.rules import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 
 CM_PER_INCH = Decimal("2.54")
@@ -34,15 +35,20 @@ def parse_decimal(text: str, field: str, what: str = "a number such as 1.82") ->
     """A non-negative decimal written with ASCII digits and at most one point."""
     s = text.strip()
     if not _NUMBER_RE.fullmatch(s):
-        raise InputError(field, f"{text!r} is not a number; expected {what}")
+        raise InputError(field, f"{quoted(text)} is not a number; expected {what}")
     return Decimal(s)
 
 
 def parse_int(text: str, field: str, lo: int, hi: int) -> int:
     """A whole number between ``lo`` and ``hi`` inclusive."""
     s = text.strip()
-    if not re.fullmatch(r"[0-9]+", s, re.ASCII) or not lo <= int(s) <= hi:
-        raise InputError(field, f"{text!r} is not allowed; expected a whole number {lo}-{hi}")
+    # The length first: int() of more than 4,300 digits raises, and no limit needs 19.
+    if (
+        not re.fullmatch(r"[0-9]+", s, re.ASCII)
+        or len(s) > MAX_INT_DIGITS
+        or not lo <= int(s) <= hi
+    ):
+        raise InputError(field, f"{quoted(text)} is not allowed; expected a whole number {lo}-{hi}")
     return int(s)
 
 
@@ -69,6 +75,12 @@ def parse_height_cm(text: str, field: str = "--height") -> Decimal:
     s = text.strip().lower()
     m = _FEET_RE.fullmatch(s)
     if m:
+        if m["inch"] is not None and Decimal(m["inch"]) >= INCHES_PER_FOOT:
+            raise InputError(
+                field,
+                f"{quoted(text)}: {m['inch']} inches is a foot or more; give fewer than 12 inches "
+                "(5ft7in), or the height in inches alone (67in)",
+            )
         inches = Decimal(m["ft"]) * INCHES_PER_FOOT + Decimal(m["inch"] or 0)
         cm = inches * CM_PER_INCH
     else:
@@ -76,7 +88,7 @@ def parse_height_cm(text: str, field: str = "--height") -> Decimal:
         if not m:
             raise InputError(
                 field,
-                f"{text!r} is not a height; use cm (170, 170cm), metres (1.7m), "
+                f"{quoted(text)} is not a height; use cm (170, 170cm), metres (1.7m), "
                 "inches (67in) or feet and inches (5ft7in, 5'7\")",
             )
         n = Decimal(m["n"])
@@ -102,7 +114,9 @@ def parse_weight_kg(text: str, field: str = "--weight") -> Decimal:
     s = text.strip().lower()
     m = _WEIGHT_RE.fullmatch(s)
     if not m:
-        raise InputError(field, f"{text!r} is not a weight; use kg (70, 70kg) or pounds (154lb)")
+        raise InputError(
+            field, f"{quoted(text)} is not a weight; use kg (70, 70kg) or pounds (154lb)"
+        )
     n = Decimal(m["n"])
     kg = n * KG_PER_POUND if m["unit"] in ("lb", "lbs") else n
     lo, hi = WEIGHT_KG_RANGE
@@ -120,10 +134,12 @@ def parse_date(text: str, field: str = "--start") -> date:
     if not m:
         if re.fullmatch(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}", s, re.ASCII):
             raise InputError(
-                field, f"{text!r} is ambiguous (day/month or month/day); use YYYY-MM-DD"
+                field, f"{quoted(text)} is ambiguous (day/month or month/day); use YYYY-MM-DD"
             )
-        raise InputError(field, f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01")
+        raise InputError(field, f"{quoted(text)} is not a date; use YYYY-MM-DD, e.g. 2026-12-01")
     try:
         return date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
-        raise InputError(field, f"{text!r} is not a day of the calendar; use YYYY-MM-DD") from None
+        raise InputError(
+            field, f"{quoted(text)} is not a day of the calendar; use YYYY-MM-DD"
+        ) from None

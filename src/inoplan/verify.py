@@ -30,7 +30,7 @@ from itertools import pairwise
 from typing import Any
 
 from inoplan import __version__, rules
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import Cycle, Dose, Plan
 from inoplan.planfile import check_schema, plan_from_data
 from inoplan.provenance import DOSES_CANONICAL, doses_sha256, plan_hash
@@ -127,7 +127,7 @@ def _date(value: object, where: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(where, f"{value!r} is not a date; expected YYYY-MM-DD") from None
+        raise InputError(where, f"{quoted(value)} is not a date; expected YYYY-MM-DD") from None
 
 
 def recorded_doses(data: Mapping[str, Any], field: str = "PLAN") -> list[RecordedDose]:

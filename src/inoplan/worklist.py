@@ -22,7 +22,8 @@ from typing import Any
 
 from inoplan import rules
 from inoplan.clinic import plan_course
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted, quoted_path
+from inoplan.limits import MAX_PATIENTS_CSV_BYTES
 from inoplan.pharmacy import (
     Rounding,
     RoundTo,
@@ -74,11 +75,18 @@ def read_patient_rows(
     """
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_PATIENTS_CSV_BYTES + 1)
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         raise InputError(name, "does not exist") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(name, f"cannot be read as UTF-8 text ({e.__class__.__name__})") from None
+    if len(data) > MAX_PATIENTS_CSV_BYTES:
+        raise InputError(
+            name,
+            f"larger than {MAX_PATIENTS_CSV_BYTES // 1024 // 1024} MB, more than inoplan reads",
+        )
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None:
@@ -86,14 +94,15 @@ def read_patient_rows(
     columns = [h.strip().lower() for h in header]
     missing = [c for c in CSV_REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise InputError(name, f"the header row lacks the column {missing[0]!r}")
+        raise InputError(name, f"the header row lacks the column {quoted(missing[0])}")
     if len(set(columns)) != len(columns):
         raise InputError(name, "the header row names a column twice")
     allowed = (*FIELDS, *extra_columns)
     unknown = [c for c in columns if c not in allowed]
     if unknown:
         raise InputError(
-            name, f"unknown column {unknown[0]!r} in the header row; allowed {', '.join(allowed)}"
+            name,
+            f"unknown column {quoted(unknown[0])} in the header row; allowed {', '.join(allowed)}",
         )
     rows: list[tuple[int, dict[str, str]]] = []
     for line, cells in enumerate(reader, start=2):
@@ -170,12 +179,14 @@ def load_patients(path: str, field: str = "SOURCE") -> list[PatientSource]:
     if p.is_dir():
         return patients_from_folder(p)
     if not p.exists():
-        raise InputError(field, f"{path!r} does not exist")
+        raise InputError(field, f"{quoted_path(path)} does not exist")
     if p.suffix.lower() == ".json":
         return [patient_from_plan_file(p)]
     if p.suffix.lower() == ".csv":
         return patients_from_csv(p)
-    raise InputError(field, f"{path!r} is neither a folder of plans, a .json plan nor a .csv")
+    raise InputError(
+        field, f"{quoted_path(path)} is neither a folder of plans, a .json plan nor a .csv"
+    )
 
 
 # --- the worklist -------------------------------------------------------------------------

@@ -14,12 +14,20 @@ plan by column name:
 
 A re-planned plan also lists the doses no longer given, so a script sees what
 changed.
+
+Every CSV inoplan writes (plans, re-plans, batch ``plan.csv``, the worklist,
+the compounding worksheet) passes each row through :func:`safe_row`: a text
+cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+prefixed with ``'`` so that a spreadsheet shows it as text instead of running
+it as a formula (OWASP, "CSV Injection"). A cell that is a plain number
+(``-0.5``, ``12``) is a number, not a formula, and is left as it is.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from inoplan.plan import Plan
@@ -42,6 +50,23 @@ COLUMNS = (
 )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
+def safe_cell(text: str) -> str:
+    """``text`` as a spreadsheet must show it: a would-be formula gets a leading ``'``."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def safe_row(cells: Iterable[str]) -> list[str]:
+    """Every cell of a row through :func:`safe_cell`."""
+    return [safe_cell(c) for c in cells]
+
+
 def rows(plan: Plan) -> Iterable[list[str]]:
     """One list of cell texts per dose, in :data:`COLUMNS` order."""
     pid = plan.request.patient_id or ""
@@ -49,21 +74,23 @@ def rows(plan: Plan) -> Iterable[list[str]]:
     every = (*plan.doses, *plan.omitted)
     for d in sorted(every, key=lambda d: (d.date, d.cycle, d.day)):
         omitted = d.status == "omitted"
-        yield [
-            pid,
-            str(d.cycle),
-            str(d.day),
-            d.date.isoformat(),
-            d.date.strftime("%a"),
-            "" if omitted else f"{d.mg_per_m2}",
-            "" if omitted else f"{d.mg}",
-            f"{plan.bsa.m2}",
-            d.status,
-            "" if d.planned_date is None else d.planned_date.isoformat(),
-            str(d.sequence),
-            "; ".join(d.notes),
-            policy,
-        ]
+        yield safe_row(
+            [
+                pid,
+                str(d.cycle),
+                str(d.day),
+                d.date.isoformat(),
+                d.date.strftime("%a"),
+                "" if omitted else f"{d.mg_per_m2}",
+                "" if omitted else f"{d.mg}",
+                f"{plan.bsa.m2}",
+                d.status,
+                "" if d.planned_date is None else d.planned_date.isoformat(),
+                str(d.sequence),
+                "; ".join(d.notes),
+                policy,
+            ]
+        )
 
 
 def render(plan: Plan, header: bool = True) -> str:

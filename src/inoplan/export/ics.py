@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from inoplan import __version__, rules
-from inoplan.errors import InputError
+from inoplan.errors import InputError, quoted
 from inoplan.plan import Dose, Plan
 from inoplan.rules import Response
 
@@ -59,8 +59,43 @@ def parse_time(text: str, field: str = "--time") -> dt.time:
     """A 24-hour clock time ``HH:MM``."""
     m = _TIME_RE.fullmatch(text.strip())
     if m is None or int(m["h"]) > 23 or int(m["m"]) > 59:
-        raise InputError(field, f"{text!r} is not a time; use 24-hour HH:MM such as 09:30")
+        raise InputError(field, f"{quoted(text)} is not a time; use 24-hour HH:MM such as 09:30")
     return dt.time(int(m["h"]), int(m["m"]))
+
+
+def parse_location(text: str, field: str = "--location") -> str | None:
+    """Where the infusions take place: plain text, no control character (RFC 5545)."""
+    from inoplan.request import parse_text
+
+    return parse_text(text, field) or None
+
+
+def check_tz_environment(env: Mapping[str, str] | None = None) -> None:
+    """Refuse a ``TZ`` environment value that names no zone inoplan can read.
+
+    Without this, an unknown ``TZ`` (``Mars/Olympus``, a POSIX rule such as
+    ``CET-1CEST``) falls back to the system's zone without a word, and a
+    timed calendar would be written in a zone nobody asked for. ``TZ`` may name
+    an IANA zone (with or without a leading ``:``) or a zone file by its path.
+    """
+    from zoneinfo import ZoneInfo
+
+    value = (os.environ if env is None else env).get("TZ")
+    if not value:
+        return
+    name = value.removeprefix(":")
+    if os.path.isabs(name) and os.path.isfile(name):
+        return
+    try:
+        ZoneInfo(name)
+        return
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        pass
+    raise InputError(
+        "TZ",
+        f"the environment variable TZ={quoted(value)} names no known time zone; set an "
+        "IANA name such as Europe/Berlin, unset it, or give --tz",
+    )
 
 
 def local_zone_name() -> str | None:
@@ -79,6 +114,7 @@ def parse_tz(text: str | None, field: str = "--tz") -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     if text is None or not text.strip():
+        check_tz_environment()
         name = local_zone_name()
         if name is None:
             raise InputError(
@@ -90,7 +126,8 @@ def parse_tz(text: str | None, field: str = "--tz") -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InputError(
-            field, f"{name!r} is not a known time zone; use an IANA name such as Europe/Berlin"
+            field,
+            f"{quoted(name)} is not a known time zone; use an IANA name such as Europe/Berlin",
         ) from None
     return name
 
@@ -114,11 +151,11 @@ def parse_reminder(text: str, field: str = "--reminder") -> ReminderSpec:
         return ReminderSpec(at=parse_time(s, field))
     m = _DURATION_RE.fullmatch(s)
     if not s or m is None:
-        raise InputError(field, f"{text!r} is not allowed; use {REMINDER_SYNTAX}")
+        raise InputError(field, f"{quoted(text)} is not allowed; use {REMINDER_SYNTAX}")
     before = timedelta(days=int(m["d"] or 0), hours=int(m["h"] or 0), minutes=int(m["m"] or 0))
     if before > timedelta(days=rules.MAX_REMINDER_DAYS):
         raise InputError(
-            field, f"{text!r} is too early; at most {rules.MAX_REMINDER_DAYS} days before"
+            field, f"{quoted(text)} is too early; at most {rules.MAX_REMINDER_DAYS} days before"
         )
     return ReminderSpec(before=before)
 
@@ -131,7 +168,7 @@ def dtstamp_from_env(env: Mapping[str, str] | None = None) -> dt.datetime:
         s = text.strip()
         if not s.isascii() or not s.isdigit() or len(s) > 11:
             raise InputError(
-                "SOURCE_DATE_EPOCH", f"{text!r} is not allowed; use whole seconds since 1970"
+                "SOURCE_DATE_EPOCH", f"{quoted(text)} is not allowed; use whole seconds since 1970"
             )
         return dt.datetime.fromtimestamp(int(s), dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -181,7 +218,7 @@ def options_from_strings(
         dtstamp=dtstamp_from_env(env),
         time=when,
         tz=parse_tz(tz, "--tz") if when is not None or tz is not None else None,
-        location=(location.strip() or None) if location is not None else None,
+        location=parse_location(location, "--location") if location is not None else None,
         reminder=None if reminder is None else parse_reminder(reminder),
         reminders=not no_reminders,
         lab_events=lab_events,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from inoplan import __version__, rules
+from inoplan.export.csv import safe_row
 from inoplan.export.json import dumps, num
 from inoplan.pharmacy import Deadline, Worksheet
 from inoplan.rules import Vial
@@ -130,24 +131,26 @@ def worksheet_csv(ws: Worksheet) -> str:
     w = csv.writer(buf)
     w.writerow(WORKSHEET_COLUMNS)
     w.writerow(
-        [
-            f"{ws.dose_mg}",
-            ws.vial.market,
-            str(ws.vials),
-            "" if ws.vial.water_ml is None else f"{ws.vial.water_ml}",
-            f"{ws.vial.mg_per_ml}",
-            f"{ws.withdraw_ml}",
-            f"{ws.diluent_ml}",
-            f"{ws.final_volume_ml}",
-            f"{ws.final_mg_per_ml}",
-            f"{ws.rate_ml_per_h}",
-            str(ws.duration_h),
-            "" if ws.reconstituted_at is None else ws.reconstituted_at.strftime("%H:%M"),
-            _deadline_text(ws.dilute_by),
-            _deadline_text(ws.infusion_end_by),
-            f"{ws.waste_mg}",
-            f"{ws.waste_ml}",
-        ]
+        safe_row(
+            [
+                f"{ws.dose_mg}",
+                ws.vial.market,
+                str(ws.vials),
+                "" if ws.vial.water_ml is None else f"{ws.vial.water_ml}",
+                f"{ws.vial.mg_per_ml}",
+                f"{ws.withdraw_ml}",
+                f"{ws.diluent_ml}",
+                f"{ws.final_volume_ml}",
+                f"{ws.final_mg_per_ml}",
+                f"{ws.rate_ml_per_h}",
+                str(ws.duration_h),
+                "" if ws.reconstituted_at is None else ws.reconstituted_at.strftime("%H:%M"),
+                _deadline_text(ws.dilute_by),
+                _deadline_text(ws.infusion_end_by),
+                f"{ws.waste_mg}",
+                f"{ws.waste_ml}",
+            ]
+        )
     )
     return buf.getvalue()
 
@@ -259,23 +262,25 @@ WORKLIST_COLUMNS = (
 def _worklist_rows(wl: Worklist) -> Iterable[list[str]]:
     for i in wl.infusions:
         r = i.rounding
-        yield [
-            i.date.isoformat(),
-            "" if i.time is None else i.time.strftime("%H:%M"),
-            i.patient_id or "",
-            i.where,
-            i.label,
-            f"{i.ordered_mg}",
-            f"{i.dose_mg}",
-            "" if r is None else f"{r.change_pct}",
-            "" if r is None else r.reason,
-            str(i.sheet.vials),
-            f"{i.sheet.withdraw_ml}",
-            f"{i.sheet.diluent_ml}",
-            f"{i.sheet.final_volume_ml}",
-            f"{i.sheet.waste_mg}",
-            PREMED_SHORT,
-        ]
+        yield safe_row(
+            [
+                i.date.isoformat(),
+                "" if i.time is None else i.time.strftime("%H:%M"),
+                i.patient_id or "",
+                i.where,
+                i.label,
+                f"{i.ordered_mg}",
+                f"{i.dose_mg}",
+                "" if r is None else f"{r.change_pct}",
+                "" if r is None else r.reason,
+                str(i.sheet.vials),
+                f"{i.sheet.withdraw_ml}",
+                f"{i.sheet.diluent_ml}",
+                f"{i.sheet.final_volume_ml}",
+                f"{i.sheet.waste_mg}",
+                PREMED_SHORT,
+            ]
+        )
 
 
 def worklist_csv(wl: Worklist) -> str:
