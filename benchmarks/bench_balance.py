@@ -121,9 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     built = time.perf_counter()
     unit = make_unit(args.courses, args.weeks, args.chairs, args.seed)
     built = time.perf_counter() - built
-    counted = [
-        d for c in unit.courses for d in c.doses if unit.first <= d.date <= unit.last
-    ]
+    counted = [d for c in unit.courses for d in c.doses if unit.first <= d.date <= unit.last]
     movable = [d for d in counted if d.day != 1 and not d.fixed]
     print(
         f"unit: {len(unit.courses)} courses, {len(counted)} doses in {args.weeks} weeks "
