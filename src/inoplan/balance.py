@@ -450,12 +450,16 @@ def _slots(p: BalanceProblem) -> list[_Slot]:
 
 
 def _pairs(slots: Sequence[_Slot]) -> list[tuple[int, int]]:
-    """Consecutive doses of a course that may both move (indices into ``slots``)."""
+    """Consecutive doses of a course, both counted, at least one with a choice.
+
+    :func:`_options` has already kept each dose clear of neighbours that cannot
+    move; a neighbour that could move but found no other date is held here.
+    """
     where = {(s.course, s.index): n for n, s in enumerate(slots)}
     pairs = []
     for n, s in enumerate(slots):
         m = where.get((s.course, s.index + 1))
-        if m is not None and len(s.options) > 1 and len(slots[m].options) > 1:
+        if m is not None and (len(s.options) > 1 or len(slots[m].options) > 1):
             pairs.append((n, m))
     return pairs
 
@@ -543,11 +547,14 @@ def solve(problem: BalanceProblem, time_limit_s: float = 10.0, workers: int = 2)
         lits.append(options)
     for a, b in _pairs(slots):
         la, lb = lits[a], lits[b]
-        assert la is not None and lb is not None
         for ka, da in enumerate(slots[a].options):
             for kb, db in enumerate(slots[b].options):
-                if _clash(slots[a], da, slots[b], db):
-                    model.add_bool_or([la[ka].Not(), lb[kb].Not()])
+                if not _clash(slots[a], da, slots[b], db):
+                    continue
+                # A dose with a single option is there for sure: forbid the other side.
+                model.add_bool_or(
+                    [row[k].Not() for row, k in ((la, ka), (lb, kb)) if row is not None]
+                )
 
     # Per day: the doses that cannot move, and the literals of those that may come.
     fixed_n: dict[dt.date, int] = {}
