@@ -661,11 +661,13 @@ def solve(problem: BalanceProblem, time_limit_s: float = 10.0, workers: int = 2)
     choice = [0] * len(slots)  # the plans as they are: always allowed
     levels: list[Level] = []
     tie_proven = True
+    pairs = _pairs(slots)
     for n, stage in enumerate(stages):
         share_of_rest = STAGE_SHARE if n + 1 < len(stages) else 1.0
         found, choice = _solve_stage(
             model, stage, lits, choice, aux_hints, values_of, deadline, share_of_rest, workers
         )
+        choice = _tidy(problem, slots, pairs, choice)
         for lv in found:
             if lv.name == "tie":
                 tie_proven = lv.optimal
@@ -717,6 +719,95 @@ def solve(problem: BalanceProblem, time_limit_s: float = 10.0, workers: int = 2)
         workers=workers,
         share_vials=problem.share_vials,
     )
+
+
+def _tidy(
+    p: BalanceProblem,
+    slots: Sequence[_Slot],
+    pairs: Sequence[tuple[int, int]],
+    choice: Sequence[int],
+) -> list[int]:
+    """Undo or shorten every move that buys nothing.
+
+    An answer found within the time limit but not proven may carry moves that
+    neither free a chair nor save a vial. One dose at a time, in a fixed order,
+    this puts a moved dose back (or nearer its date) wherever the rules allow
+    and neither the overflow nor the vials get worse; until nothing changes. It
+    never touches a proven answer: only strictly fewer moves or days are taken.
+    """
+    out = list(choice)
+    count: dict[dt.date, int] = {}
+    mg: dict[dt.date, int] = {}
+    for s, k in zip(slots, out, strict=True):
+        day = s.options[k]
+        count[day] = count.get(day, 0) + 1
+        mg[day] = mg.get(day, 0) + _cents(s.dose.mg)
+    per_vial = _cents(p.vial.usable_mg)
+    links: dict[int, list[tuple[int, bool]]] = {}
+    for a, b in pairs:
+        links.setdefault(a, []).append((b, True))
+        links.setdefault(b, []).append((a, False))
+
+    def cost(day: dt.date, n: int, cents: int) -> tuple[int, int]:
+        vials = -(-cents // per_vial) if p.share_vials else 0
+        return max(0, n - p.chairs_on(day)), vials
+
+    def fits(n: int, day: dt.date) -> bool:
+        for m, m_after in links.get(n, []):
+            other = slots[m].options[out[m]]
+            if m_after and _clash(slots[n], day, slots[m], other):
+                return False
+            if not m_after and _clash(slots[m], other, slots[n], day):
+                return False
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for n, s in enumerate(slots):
+            if out[n] == 0:
+                continue
+            here = s.options[out[n]]
+            c = _cents(s.dose.mg)
+            shift = abs((here - s.dose.date).days)
+            better = sorted(
+                (
+                    k
+                    for k, d in enumerate(s.options)
+                    if abs((d - s.dose.date).days) < shift or k == 0
+                ),
+                key=lambda k: (k != 0, abs((s.options[k] - s.dose.date).days), s.options[k]),
+            )
+            for k in better:
+                there = s.options[k]
+                if there == here or not fits(n, there):
+                    continue
+                was = [
+                    a + b
+                    for a, b in zip(
+                        cost(here, count[here], mg[here]),
+                        cost(there, count.get(there, 0), mg.get(there, 0)),
+                        strict=True,
+                    )
+                ]
+                now = [
+                    a + b
+                    for a, b in zip(
+                        cost(here, count[here] - 1, mg[here] - c),
+                        cost(there, count.get(there, 0) + 1, mg.get(there, 0) + c),
+                        strict=True,
+                    )
+                ]
+                if now > was:
+                    continue
+                count[here] -= 1
+                mg[here] -= c
+                count[there] = count.get(there, 0) + 1
+                mg[there] = mg.get(there, 0) + c
+                out[n] = k
+                changed = True
+                break
+    return out
 
 
 #: Of the time left, the share a stage may use when more stages follow, so a
