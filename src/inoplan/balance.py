@@ -58,7 +58,7 @@ import datetime as dt
 import hashlib
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
@@ -996,12 +996,3 @@ def _neighbour_move(pl: Placement, course: Sequence[Placement]) -> Placement | N
     if nxt is not None and nxt.after != nxt.before and (nxt.after - pl.before).days < gap:
         return nxt
     return None
-
-
-def courses_from(
-    rows: Iterable[tuple[str, Iterable[BalanceDose]]],
-) -> tuple[Course, ...]:
-    """Courses from (patient id, doses) pairs, each course's doses put in order."""
-    return tuple(
-        Course(pid, tuple(sorted(doses, key=lambda d: (d.cycle, d.day)))) for pid, doses in rows
-    )
