@@ -219,6 +219,7 @@ def test_a_signal_at_any_row_leaves_out_as_it_was(
 # of 70 (in the second chunk of 32 rows, so the pool is busy).
 SIGNAL_PROBE = """
 import os, signal, sys
+from inoplan import batch
 
 signum, pids = int(sys.argv[1]), sys.argv[2]
 real_init, real_stem = batch._worker_init, batch.file_stem
@@ -339,3 +340,31 @@ def test_new_files_follow_the_umask_and_force_keeps_the_folders_mode(
     out.chmod(0o700)
     assert invoke("batch", str(source), "--out", str(out), "--force", "-q").exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
+
+
+def test_an_empty_out_is_refused_not_taken_for_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier_run(tmp_path)
+    monkeypatch.chdir(tmp_path / "out")  # an earlier run: --force would replace it
+    source = write_csv(tmp_path / "p.csv", rows(1))
+    was = tree(tmp_path)
+    result = invoke("batch", str(source), "--out", "", "--force")
+    assert result.exit_code == 2
+    assert result.stderr == "inoplan: error: --out: empty; give a folder name\n"
+    assert tree(tmp_path) == was
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
+    # SIGKILL or a power cut leaves the staging folder; --out itself was never touched.
+    out = earlier_run(tmp_path)
+    left = tmp_path / ".out.inoplan-staging-0123456789ab"
+    (left / "patients").mkdir(parents=True)
+    (left / "patients" / "P0000.json").write_text("half a run", encoding="utf-8")
+    unrelated = tmp_path / ".other.inoplan-staging-0123456789ab"
+    unrelated.mkdir()
+    source = write_csv(tmp_path / "p.csv", rows(1))
+    assert invoke("batch", str(source), "--out", str(out), "--force", "-q").exit_code == 0
+    assert sorted(os.listdir(tmp_path)) == [
+        ".other.inoplan-staging-0123456789ab", "earlier.csv", "out", "p.csv"
+    ]  # fmt: skip

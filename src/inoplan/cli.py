@@ -1403,13 +1403,20 @@ def batch_command(
     ],
     out: Annotated[
         str,
-        typer.Option("--out", help="Folder for the files (created if missing).", metavar="DIR"),
+        typer.Option(
+            "--out",
+            help="Folder for the run: new, empty, or an earlier run (with --force). "
+            "Written whole or left as it was.",
+            metavar="DIR",
+        ),
     ],
     fmt: Annotated[
         BatchFormat,
         typer.Option("--format", "-f", help="Format of each patient's file.", case_sensitive=False),
     ] = BatchFormat.JSON,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier run in --out, whole.")
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")
     ] = False,
@@ -1448,6 +1455,11 @@ def batch_command(
 
     from inoplan.batch import run_batch
 
+    if not out.strip():
+        # An unset variable (--out "$DIR") must not make the current folder the target.
+        from inoplan.errors import InputError
+
+        raise InputError("--out", "empty; give a folder name")
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )
