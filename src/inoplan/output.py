@@ -253,7 +253,8 @@ class _Lock:
                 return False
             return True
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            # Read-only is enough for flock, and lets another user's run see the lock.
+            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
