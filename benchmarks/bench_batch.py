@@ -35,7 +35,8 @@ from inoplan.batch import run_batch
 from inoplan.export.ics import IcsOptions, dtstamp_from_env
 
 source, out, fmt, jobs = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-options = IcsOptions(dtstamp=dtstamp_from_env()) if fmt == "ics" else None
+key = b"benchmark-uid-key-" * 2  # a fixed site key: the benchmark never touches ~/.config
+options = IcsOptions(dtstamp=dtstamp_from_env(), uid_key=key) if fmt == "ics" else None
 t0 = time.perf_counter()
 summary = run_batch(source, out, fmt, ics_options=options, jobs=jobs)
 seconds = time.perf_counter() - t0

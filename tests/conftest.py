@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -20,6 +21,25 @@ from inoplan.cli import app
 settings.register_profile("fixed", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
+
+#: The calendar UID key of every test (tests/test_uidkey.py checks the key file).
+TEST_UID_KEY = "test-site-key-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def _config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("config")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_config(monkeypatch: pytest.MonkeyPatch, _config_home: Path) -> Iterator[None]:
+    """No test reads or writes the real ~/.config: a fixed UID key, a temporary config folder.
+
+    (Set in os.environ, so processes the tests start inherit them too.)
+    """
+    monkeypatch.setenv("INOPLAN_UID_KEY", TEST_UID_KEY)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_config_home))
+    yield
 
 
 @pytest.fixture

@@ -37,6 +37,13 @@ def files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones too) by relative path, with its bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
 def summary(folder: Path) -> dict[str, object]:
     data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
@@ -59,7 +66,8 @@ def test_good_and_bad_rows(tmp_path: Path) -> None:
     result = invoke("batch", str(source), "--out", str(out))
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert files(out) == ["P001.json", "P003.json", "plan.csv", "summary.json"]
+    assert files(out) == ["patients", "plan.csv", "summary.json"]
+    assert files(out / "patients") == ["P001.json", "P003.json"]
     s = summary(out)
     assert s["rows"] == 3
     assert s["planned"] == 2
@@ -90,7 +98,9 @@ def test_a_row_is_planned_exactly_as_the_same_options_would_be(tmp_path: Path) -
         "schedule", "--patient-id", "P001", "--start", "2026-12-01", "--height", "170",
         "--weight", "70", "--response", "cr", "--format", "json",
     )  # fmt: skip
-    assert (tmp_path / "out" / "P001.json").read_text(encoding="utf-8") == single.stdout
+    assert (tmp_path / "out" / "patients" / "P001.json").read_text(
+        encoding="utf-8"
+    ) == single.stdout
 
 
 def test_all_good_rows_exit_0_and_quiet_prints_nothing(tmp_path: Path) -> None:
@@ -150,7 +160,7 @@ def test_bsa_column_may_replace_height_and_weight(tmp_path: Path) -> None:
     result = invoke("batch", str(source), "--out", str(out))
     assert result.exit_code == 0, result.stderr
     # Response pending (the default): cycle 1 only; C1D1 0.8 x 1.82 = 1.46 mg.
-    plan = json.loads((out / "A1.json").read_text(encoding="utf-8"))
+    plan = json.loads((out / "patients" / "A1.json").read_text(encoding="utf-8"))
     assert [d["mg"] for d in plan["cycles"][0]["doses"]] == [1.46, 0.91, 0.91]
 
 
@@ -174,7 +184,7 @@ def test_row_errors_name_the_column(tmp_path: Path, row: str, field: str, reason
     assert rejected["row"] == 3
     assert rejected["field"] == field
     assert reason in rejected["reason"]
-    assert (tmp_path / "o" / "P001.json").exists()
+    assert (tmp_path / "o" / "patients" / "P001.json").exists()
 
 
 def test_row_numbers_are_line_numbers(tmp_path: Path) -> None:
@@ -198,7 +208,7 @@ def test_duplicate_ids_and_colliding_file_names_are_rejected(tmp_path: Path) -> 
     out = tmp_path / "o"
     result = invoke("batch", str(source), "--out", str(out))
     assert result.exit_code == 1
-    assert files(out) == ["P001.json", "W_1.json", "plan.csv", "summary.json"]
+    assert files(out / "patients") == ["P001.json", "W_1.json"]
     rejected = summary(out)["rejected"]
     assert [(r["row"], r["field"]) for r in rejected] == [  # type: ignore[attr-defined]
         (3, "patient_id"),
@@ -207,31 +217,32 @@ def test_duplicate_ids_and_colliding_file_names_are_rejected(tmp_path: Path) -> 
     ]
     assert "already used by row 2" in rejected[0]["reason"]  # type: ignore[index]
     # The first plan is the one kept: start 2026-12-01.
-    assert json.loads((out / "P001.json").read_text(encoding="utf-8"))["start"] == "2026-12-01"
+    assert (
+        json.loads((out / "patients" / "P001.json").read_text(encoding="utf-8"))["start"]
+        == "2026-12-01"
+    )
 
 
-def test_existing_files_are_kept_without_force(tmp_path: Path) -> None:
+def test_an_earlier_run_is_kept_without_force_and_replaced_whole_with_it(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "p.csv", GOOD_AND_BAD[0])
     out = tmp_path / "o"
     assert invoke("batch", str(source), "--out", str(out)).exit_code == 0
-    before = {n: (out / n).read_bytes() for n in files(out)}
+    before = tree(out)
 
     again = invoke("batch", str(source), "--out", str(out))
     assert again.exit_code == 2
-    assert "plan.csv' exists" in again.stderr and "--force" in again.stderr
-    assert {n: (out / n).read_bytes() for n in files(out)} == before
+    assert again.stderr == (
+        f"inoplan: error: --out: '{out}' holds an earlier run; use --force to replace it "
+        "whole, or choose another folder\n"
+    )
+    assert tree(out) == before
 
-    # A patient file from elsewhere is not clobbered either: that row is rejected.
-    (out / "plan.csv").unlink()
-    (out / "summary.json").unlink()
-    (out / "P001.json").write_text("mine", encoding="utf-8")
-    third = invoke("batch", str(source), "--out", str(out))
-    assert third.exit_code == 1
-    assert (out / "P001.json").read_text(encoding="utf-8") == "mine"
-
+    # --force replaces the run whole: a file added to it since does not survive.
+    (out / "patients" / "OLD.json").write_text("from the earlier run", encoding="utf-8")
     forced = invoke("batch", str(source), "--out", str(out), "--force")
     assert forced.exit_code == 0
-    assert (out / "P001.json").read_bytes() == before["P001.json"]
+    assert tree(out) == before
+    assert files(tmp_path) == ["o", "p.csv"]  # no staging folder, no lock file left
 
 
 def test_out_is_created_and_output_is_deterministic(tmp_path: Path) -> None:
@@ -240,10 +251,8 @@ def test_out_is_created_and_output_is_deterministic(tmp_path: Path) -> None:
         a, b = tmp_path / fmt / "a" / "deep", tmp_path / fmt / "b"
         invoke("batch", str(source), "--out", str(a), "--format", fmt)
         invoke("batch", str(source), "--out", str(b), "--format", fmt)
-        assert files(a) == files(b)
-        assert f"P001.{fmt}" in files(a)
-        for name in files(a):
-            assert (a / name).read_bytes() == (b / name).read_bytes(), name
+        assert tree(a) == tree(b)
+        assert f"patients/P001.{fmt}" in tree(a)
 
 
 def test_ics_rows_use_their_own_time_zone_and_location(tmp_path: Path) -> None:
@@ -260,18 +269,20 @@ def test_ics_rows_use_their_own_time_zone_and_location(tmp_path: Path) -> None:
         "batch", str(source), "--out", str(out), "--format", "ics", "--location", "Ward 7"
     )
     assert result.exit_code == 1
-    berlin = (out / "B1.ics").read_bytes().decode("utf-8")
+    berlin = (out / "patients" / "B1.ics").read_bytes().decode("utf-8")
     assert "DTSTART;TZID=Europe/Berlin:20270316T093000\r\n" in berlin
     assert "LOCATION:Day unit 2\r\n" in berlin
-    york = (out / "N1.ics").read_bytes().decode("utf-8")
+    york = (out / "patients" / "N1.ics").read_bytes().decode("utf-8")
     assert "DTSTART;TZID=America/New_York:20270316T080000\r\n" in york
     assert "LOCATION:Ward 7\r\n" in york  # blank cell: the command's --location
-    assert "DTSTART;VALUE=DATE:20270316\r\n" in (out / "D1.ics").read_bytes().decode("utf-8")
+    assert "DTSTART;VALUE=DATE:20270316\r\n" in (out / "patients" / "D1.ics").read_bytes().decode(
+        "utf-8"
+    )
     assert [(r["row"], r["field"]) for r in summary(out)["rejected"]] == [  # type: ignore[attr-defined]
         (5, "tz"),
         (6, "time"),
     ]
-    assert b"B1" not in (out / "B1.ics").read_bytes()  # ids stay out of calendars
+    assert b"B1" not in (out / "patients" / "B1.ics").read_bytes()  # ids stay out of calendars
 
 
 def test_calendar_options_need_format_ics(tmp_path: Path) -> None:
@@ -294,8 +305,8 @@ def test_an_interrupted_run_leaves_no_partial_combined_file(tmp_path: Path) -> N
 
     with pytest.raises(KeyboardInterrupt):
         run_batch(source, out, "json", on_row=stop_after_two)
-    # The finished patient file stays; no plan.csv, no summary, no temporary file.
-    assert files(out) == ["P001.json"]
+    # Nothing of the run stays: no --out, no staging folder, no lock.
+    assert files(tmp_path) == ["p.csv"]
 
 
 @settings(
@@ -351,9 +362,7 @@ def test_worker_processes_do_not_change_the_output(tmp_path: Path) -> None:
     r1 = invoke("batch", str(source), "--out", str(one), "--jobs", "1", *opts)
     r2 = invoke("batch", str(source), "--out", str(many), "--jobs", "3", *opts)
     assert r1.exit_code == r2.exit_code == 1
-    assert files(one) == files(many)
-    for name in files(one):
-        assert (one / name).read_bytes() == (many / name).read_bytes(), name
+    assert tree(one) == tree(many)
     s = summary(many)
     # Rows 0, 17, 34, 51, 68, 85 weigh 7000 kg; row index 60 repeats P0005: 7 rejected.
     assert s["planned"] == 93
@@ -391,7 +400,7 @@ def test_clinic_days_columns_move_doses_as_schedule_does(tmp_path: Path) -> None
     # Wednesday 12-02, and its cycle with it: D8 12-09 (Wed), D15 12-16 (Wed).
     source = write_csv(
         tmp_path / "patients.csv",
-        "P010,2026-12-01,,,pending,1.82,\"mon,wed-fri\"",
+        'P010,2026-12-01,,,pending,1.82,"mon,wed-fri"',
         header="patient_id,start,height,weight,response,bsa,clinic_days",
     )
     out = tmp_path / "out"

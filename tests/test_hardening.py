@@ -212,7 +212,7 @@ def test_a_number_of_thousands_of_digits_is_refused(args: list[str], field: str)
 def test_one_huge_batch_cell_rejects_its_row_only(tmp_path: Path) -> None:
     result = batch(tmp_path, f"A1,2026-12-01,1.8,cr,{HUGE},,", "A2,2026-12-01,1.8,cr,,,")
     assert result.exit_code == 1
-    assert (tmp_path / "out" / "A2.json").exists()
+    assert (tmp_path / "out" / "patients" / "A2.json").exists()
     rejected = json.loads((tmp_path / "out" / "summary.json").read_text())["rejected"]
     assert [(r["row"], r["field"]) for r in rejected] == [(2, "cycles")]
 

@@ -35,6 +35,7 @@ from inoplan.request import request_from_strings
 EPOCH = "1790000000"  # 2026-09-21T14:13:20Z
 DTSTAMP = "20260921T141320Z"
 UTC = dt.timezone.utc
+KEY = b"a site key of thirty-two bytes!!"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -470,7 +471,7 @@ def test_sequence_and_moves_come_from_the_dose() -> None:
     cycle = dataclasses.replace(plan.cycles[0], doses=(plan.cycles[0].doses[0], moved,
                                                         plan.cycles[0].doses[2]))  # fmt: skip
     plan = dataclasses.replace(plan, cycles=(cycle, *plan.cycles[1:]))
-    options = ics.IcsOptions(dtstamp=dt.datetime(2026, 1, 1, tzinfo=UTC))
+    options = ics.IcsOptions(dtstamp=dt.datetime(2026, 1, 1, tzinfo=UTC), uid_key=KEY)
     events = parse(ics.render(plan, options)).kids("VEVENT")
     assert [e.one("SEQUENCE").value for e in events[:3]] == ["0", "3", "0"]
     assert events[1].one("DTSTART").value == "20261209"
@@ -530,7 +531,7 @@ def test_every_timed_event_matches_its_dose(
         request_from_strings({"start": start.isoformat(), "bsa": str(bsa), "response": response})
     )
     options = ics.IcsOptions(
-        dtstamp=dt.datetime(2026, 1, 1, tzinfo=UTC), time=dt.time(hour, 15), tz=tz
+        dtstamp=dt.datetime(2026, 1, 1, tzinfo=UTC), time=dt.time(hour, 15), tz=tz, uid_key=KEY
     )
     raw = ics.render(plan, options)
     cal = check_wire_format(raw)

@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,113 @@ def test_a_closed_pipe_ends_quietly_with_status_0() -> None:
     err = proc.stderr.read()
     assert proc.wait() == 0
     assert err == b""
+
+
+# --- only regular files are replaced; permissions ---------------------------------------
+
+
+def _fifo(folder: Path) -> tuple[Path, str]:
+    path = folder / "pipe"
+    os.mkfifo(path)
+    return path, "a FIFO (named pipe)"
+
+
+def _link_to_fifo(folder: Path) -> tuple[Path, str]:
+    fifo, _ = _fifo(folder)
+    (folder / "plan.json").symlink_to(fifo)
+    return folder / "plan.json", "a FIFO (named pipe) (through a symbolic link)"
+
+
+def _link_to_dev_null(folder: Path) -> tuple[Path, str]:
+    (folder / "plan.json").symlink_to("/dev/null")
+    return folder / "plan.json", "a character device (through a symbolic link)"
+
+
+def _char_device(folder: Path) -> tuple[Path, str]:
+    path = folder / "null"
+    try:  # the same device as /dev/null (major 1, minor 3 on Linux)
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.stat("/dev/null").st_rdev)
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device file needs root")
+    return path, "a character device"
+
+
+@pytest.mark.parametrize("make", [_fifo, _link_to_fifo, _link_to_dev_null, _char_device])
+def test_force_never_replaces_anything_but_a_regular_file(tmp_path: Path, make: Any) -> None:
+    target, kind = make(tmp_path)
+    before = {n: os.lstat(tmp_path / n) for n in listing(tmp_path)}
+    result = runner.invoke(app, [*PLAN, "-f", "json", "-o", str(target), "--force"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"inoplan: error: --output: {target} is {kind}; inoplan writes only regular files "
+        "(give a file name, or - for standard output)\n"
+    )
+    after = {n: os.lstat(tmp_path / n) for n in listing(tmp_path)}
+    assert {n: (s.st_ino, s.st_mode) for n, s in after.items()} == {
+        n: (s.st_ino, s.st_mode) for n, s in before.items()
+    }
+
+
+def _saved_plan(folder: Path) -> Path:
+    plan = folder / "plans" / "p.json"
+    plan.parent.mkdir()
+    result = runner.invoke(app, [*PLAN, "--format", "json", "-o", str(plan)])
+    assert result.exit_code == 0, result.stderr
+    return plan
+
+
+# Every command that writes a file goes through the same writer.
+WRITERS = {
+    "schedule": lambda plan: [*PLAN, "-f", "json"],
+    "replan": lambda plan: ["replan", str(plan), "--interrupt", "C1D8=9", "-f", "json"],
+    "prep": lambda plan: ["prep", str(plan), "--cycle", "1", "--day", "1", "-f", "json"],
+    "worklist": lambda plan: ["worklist", str(plan.parent), "--date", "2026-12-01", "-f", "csv"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_every_writer_refuses_a_fifo(tmp_path: Path, command: str) -> None:
+    plan = _saved_plan(tmp_path)
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, [*WRITERS[command](plan), "-o", str(fifo), "--force"])
+    assert result.exit_code == 2
+    assert "is a FIFO (named pipe); inoplan writes only regular files" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_force_through_a_link_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "plan.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "plan.json"
+    link.symlink_to(real)
+    result = runner.invoke(app, [*PLAN, "-f", "json", "-o", str(link), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert json.loads(real.read_text())["schema"] == "inoplan.plan/1"
+    assert listing(real.parent) == ["plan.json"]
+
+
+@pytest.fixture
+def umask_022() -> Any:
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_a_new_file_follows_the_umask(tmp_path: Path, umask_022: None) -> None:
+    target = tmp_path / "plan.json"
+    assert runner.invoke(app, [*PLAN, "-f", "json", "-o", str(target)]).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # 0666 less the umask 022
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_force_keeps_the_replaced_files_mode(tmp_path: Path, umask_022: None, mode: int) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text("old")
+    target.chmod(mode)
+    result = runner.invoke(app, [*PLAN, "-f", "json", "-o", str(target), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert json.loads(target.read_text())["schema"] == "inoplan.plan/1"

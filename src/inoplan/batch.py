@@ -11,10 +11,15 @@ number and the field that failed, and the run goes on.
 Row numbers are line numbers in the file, the header being row 1, so they
 match what a spreadsheet shows.
 
-Every file is written atomically. ``plan.csv`` (every dose of every planned
-patient) grows in a temporary file and is moved into place at the end, with
-``summary.json``; an interrupted run leaves neither a partial file nor a
-temporary one.
+The run commits whole or not at all. It is built in a hidden staging folder
+beside ``--out`` (see :class:`inoplan.output.StagedFolder`): the patients' files
+in ``patients/``, ``plan.csv`` (every dose of every planned patient) and
+``summary.json`` at the top, so no patient id can give a file the name of one
+of the run's own. Only when every row has been read does the staging folder
+become ``--out``. A failure of the run as a whole (a byte that is not UTF-8, a
+broken quote, a full disk, Ctrl-C, SIGTERM) removes it and leaves ``--out``
+exactly as it was. Rows refused for their values are not such a failure: they
+are listed in ``summary.json``.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import itertools
+import json
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -33,17 +39,21 @@ from typing import IO, TYPE_CHECKING, Any
 from inoplan import __version__, rules
 from inoplan.clinic import plan_course
 from inoplan.errors import InputError, values_unquoted
-from inoplan.output import atomic_write
+from inoplan.output import StagedFolder, signals_deferred
 from inoplan.plan import Plan
 from inoplan.reading import bounded_lines
 from inoplan.request import FIELDS, request_from_strings
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from inoplan.export.ics import IcsOptions
 
 SUMMARY_SCHEMA = "inoplan.batch-summary/1"
 PLAN_CSV = "plan.csv"
 SUMMARY_JSON = "summary.json"
+#: The subfolder of ``--out`` that holds one file per patient, apart from the run's own files.
+PATIENT_FOLDER = "patients"
 #: Columns that must be in the header (``height`` and ``weight`` may be replaced by ``bsa``).
 REQUIRED_COLUMNS = ("patient_id", "start", "height", "weight", "response")
 #: Per-patient calendar settings; blank cells fall back to the command's options.
@@ -89,6 +99,7 @@ class Summary:
             "rejected_count": len(self.rejected),
             "rejected": [r.as_dict() for r in self.rejected],
             "combined_csv": PLAN_CSV,
+            "patient_folder": PATIENT_FOLDER,
         }
 
 
@@ -220,46 +231,15 @@ def render_plan(plan: Plan, fmt: str, ics_options: IcsOptions | None) -> bytes:
     return export_json.render(plan).encode("utf-8")
 
 
-class _AtomicText:
-    """A text file built in a temporary file beside ``target`` and moved into place."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        self.tmp = Path(tmp)
-        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-    def commit(self, force: bool, field_name: str) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        if not force and self.target.exists():
-            raise InputError(field_name, f"{self.target} exists; use --force to overwrite it")
-        os.replace(self.tmp, self.target)
-
-    def discard(self) -> None:
-        if not self.fh.closed:
-            self.fh.close()
-        if self.tmp.exists():
-            self.tmp.unlink()
-
-
-def check_out_dir(out_dir: Path, force: bool, field_name: str = "--out") -> None:
-    """Create ``out_dir`` if missing; refuse to overwrite a previous run without ``force``."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(field_name, f"{str(out_dir)!r} is not a folder")
-    if not force:
-        for name in (PLAN_CSV, SUMMARY_JSON):
-            if (out_dir / name).exists():
-                raise InputError(
-                    field_name,
-                    f"{str(out_dir / name)!r} exists (an earlier run?); use --force to "
-                    "overwrite, or choose another folder",
-                )
+def is_batch_run(folder: Path) -> bool:
+    """Whether ``folder`` holds an earlier ``inoplan batch`` run (its ``summary.json``)."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(field_name, f"cannot create {str(out_dir)!r}: {e.strerror}") from None
+        with (folder / SUMMARY_JSON).open("rb") as fh:
+            data = json.loads(fh.read(64 * 1024 * 1024))
+    except (OSError, ValueError, RecursionError):
+        return False
+    schema = data.get("schema") if isinstance(data, dict) else None
+    return isinstance(schema, str) and schema.startswith("inoplan.batch-summary/")
 
 
 @dataclass(frozen=True)
@@ -308,6 +288,29 @@ def _work(item: tuple[int, dict[str, str]], fmt: str, ics_options: IcsOptions | 
     )
 
 
+def _worker_init() -> None:
+    """In each worker process: leave Ctrl-C to the main process, which stops the workers.
+
+    (Ctrl-C reaches every process of the terminal's group; SIGTERM is made to kill
+    at once again, where the main process's handler was inherited.)
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now, queued work dropped, and wait until they are gone."""
+    with signals_deferred():
+        processes = list((executor._processes or {}).values())
+        for process in processes:
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        for process in processes:
+            process.join()
+
+
 def _work_chunk(
     chunk: list[tuple[int, dict[str, str]]], fmt: str, ics_options: IcsOptions | None
 ) -> list[_Outcome]:
@@ -320,7 +323,7 @@ def _outcomes(
     ics_options: IcsOptions | None,
     jobs: int,
     chunk_size: int = 32,
-) -> Iterator[_Outcome]:
+) -> Generator[_Outcome, None, None]:
     """Outcomes in row order. With ``jobs > 1``, rows are planned in worker processes,
     at most a few chunks per worker ahead of the writer, so memory stays bounded."""
     if jobs <= 1:
@@ -341,7 +344,8 @@ def _outcomes(
             yield from _work_chunk(chunk, fmt, ics_options)
         return
     pending: deque[Future[list[_Outcome]]] = deque()
-    executor = ProcessPoolExecutor(max_workers=jobs)
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    finished = False
     try:
         for chunk in itertools.chain(head, itertools.islice(source, jobs * 4 - 2)):
             pending.append(executor.submit(_work_chunk, chunk, fmt, ics_options))
@@ -351,8 +355,25 @@ def _outcomes(
             if nxt is not None:
                 pending.append(executor.submit(_work_chunk, nxt, fmt, ics_options))
             yield from done
+        finished = True
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            executor.shutdown(wait=True)
+        else:  # an error, Ctrl-C, SIGTERM, or the caller stopped reading
+            _stop(executor)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """A new file in the staging folder, on disk before the folder is moved into place."""
+    with path.open("xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _cannot_write(out_dir: Path, e: OSError) -> InputError:
+    reason = e.strerror or str(e)
+    return InputError("--out", f"cannot write {str(out_dir)!r}: {reason}; it was left as it was")
 
 
 def run_batch(
@@ -371,6 +392,11 @@ def run_batch(
     :class:`InputError` before anything is written. ``on_row(ok)`` is called
     after each data row, for a progress display. ``jobs`` processes plan and
     render rows; the files, their order and their bytes do not depend on it.
+
+    ``out_dir`` changes only if the whole run succeeds (rows refused for their
+    values included): any exception leaves it as it was. It may be missing or
+    empty; an earlier run in it is replaced whole with ``force``; any other
+    content is refused (see :class:`inoplan.output.StagedFolder`).
     """
     from inoplan.export import csv as export_csv
     from inoplan.export import json as export_json
@@ -381,53 +407,60 @@ def run_batch(
         raise ValueError("ics_options are needed for --format ics")
     rows = read_rows(source, field_name)
     first = next(rows, None)  # checks the header: a usage error stops here, nothing written
-    check_out_dir(out_dir, force)
     summary = Summary(source=source.name, format=fmt)
     stems: dict[str, int] = {}  # lower-cased file stem -> row that used it
     suffix = f".{fmt}"
     all_rows = itertools.chain([first] if first is not None else [], rows)
 
-    combined = _AtomicText(out_dir / PLAN_CSV)
-    try:
-        writer = csv.writer(combined.fh)
-        writer.writerow(export_csv.COLUMNS)
-        for outcome in _outcomes(all_rows, fmt, ics_options, jobs):
-            summary.rows += 1
-            row, pid = outcome.row, outcome.pid
-            try:
-                if outcome.error is not None:
-                    raise InputError(*outcome.error)
-                assert pid is not None
-                stem = file_stem(pid)
-                key = stem.lower()  # case-insensitive file systems
-                if key in stems:
-                    raise InputError(
-                        "patient_id",
-                        f"{pid!r} gives the file name {stem}{suffix}, already used by row "
-                        f"{stems[key]}; patient ids must be unique",
-                    )
-                target = out_dir / f"{stem}{suffix}"
-                if target.exists() and not force:
-                    raise InputError("patient_id", f"{target} exists; use --force to overwrite it")
-                atomic_write(target, outcome.data, force, "patient_id")
-                stems[key] = row
-            except InputError as e:
-                summary.rejected.append(Rejected(row, pid, e.field, e.detail))
+    with StagedFolder(out_dir, force, is_batch_run) as staging:
+        patients = staging / PATIENT_FOLDER
+        try:
+            patients.mkdir()
+            combined = (staging / PLAN_CSV).open("x", encoding="utf-8", newline="")
+        except OSError as e:
+            raise _cannot_write(out_dir, e) from None
+        with combined, closing(_outcomes(all_rows, fmt, ics_options, jobs)) as outcomes:
+            writer = csv.writer(combined)
+            writer.writerow(export_csv.COLUMNS)
+            for outcome in outcomes:
+                summary.rows += 1
+                row, pid = outcome.row, outcome.pid
+                try:
+                    if outcome.error is not None:
+                        raise InputError(*outcome.error)
+                    assert pid is not None
+                    stem = file_stem(pid)
+                    key = stem.lower()  # case-insensitive file systems
+                    if key in stems:
+                        raise InputError(
+                            "patient_id",
+                            f"{pid!r} gives the file name {stem}{suffix}, already used by row "
+                            f"{stems[key]}; patient ids must be unique",
+                        )
+                    stems[key] = row
+                except InputError as e:
+                    summary.rejected.append(Rejected(row, pid, e.field, e.detail))
+                    if on_row:
+                        on_row(False)
+                    continue
+                try:
+                    _write_new(patients / f"{stem}{suffix}", outcome.data)
+                    writer.writerows(outcome.csv_rows)
+                except OSError as e:
+                    raise _cannot_write(out_dir, e) from None
+                summary.planned += 1
+                summary.doses += len(outcome.csv_rows)
                 if on_row:
-                    on_row(False)
-                continue
-            writer.writerows(outcome.csv_rows)
-            summary.planned += 1
-            summary.doses += len(outcome.csv_rows)
-            if on_row:
-                on_row(True)
-        combined.commit(force, "--out")
-    finally:
-        combined.discard()
-    atomic_write(
-        out_dir / SUMMARY_JSON,
-        export_json.dumps(summary.as_dict()).encode("utf-8"),
-        force,
-        "--out",
-    )
+                    on_row(True)
+            try:
+                combined.flush()
+                os.fsync(combined.fileno())
+            except OSError as e:
+                raise _cannot_write(out_dir, e) from None
+        try:
+            _write_new(
+                staging / SUMMARY_JSON, export_json.dumps(summary.as_dict()).encode("utf-8")
+            )
+        except OSError as e:
+            raise _cannot_write(out_dir, e) from None
     return summary

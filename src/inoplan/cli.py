@@ -68,19 +68,42 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def interrupted() -> NoReturn:  # pragma: no cover - the process dies here (see test_output)
-    """End the process the way Ctrl-C does, after inoplan has cleaned up.
+def interrupted(by: BaseException | None = None) -> NoReturn:  # pragma: no cover - dies here
+    """End the process the way the signal would have, after inoplan has cleaned up.
 
-    Dying of SIGINT (rather than exiting with a status of our own) lets a
-    calling shell script stop too, and keeps inoplan's exit statuses to 0, 1
-    and 2. Called by the entry points only: in-process callers (tests, Python
-    code) get the ``KeyboardInterrupt``.
+    Dying of SIGINT (Ctrl-C) or SIGTERM (rather than exiting with a status of
+    our own) lets a calling shell script stop too, and keeps inoplan's exit
+    statuses to 0, 1 and 2. Called by the entry points only: in-process
+    callers (tests, Python code) get the ``KeyboardInterrupt`` (``Terminated``
+    for SIGTERM). See tests/test_output.py and tests/test_batch_whole.py.
     """
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGINT)
-    sys.exit(ExitStatus.USAGE)  # where SIGINT cannot kill
+    from inoplan.errors import Terminated
+
+    signum = signal.SIGTERM if isinstance(by, Terminated) else signal.SIGINT
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    sys.exit(ExitStatus.USAGE)  # where the signal cannot kill
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    from inoplan.errors import Terminated
+
+    raise Terminated
+
+
+def handle_sigterm() -> None:
+    """Make SIGTERM raise :class:`~inoplan.errors.Terminated` where the process is.
+
+    Without it SIGTERM kills at once: no clean-up, a batch run's worker
+    processes orphaned. With it, SIGTERM takes the path of Ctrl-C: temporary
+    files and staging folders are removed, worker processes stopped, then
+    :func:`interrupted` ends the process by SIGTERM.
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 class _Escape(BaseException):
@@ -94,9 +117,13 @@ class _Escape(BaseException):
 _TYPER_INTERRUPTED = 130  # what Typer returns for Ctrl-C outside a command
 
 
-def _interrupted_message() -> None:
-    # Files are written atomically: an interrupted write leaves nothing partial.
-    _say(f"{PROG}: interrupted; no partial file was left")
+def _interrupted_message(by: BaseException | None = None) -> None:
+    # Files are written atomically and a batch run in a staging folder, which
+    # are removed before this is said: nothing partial is left.
+    from inoplan.errors import Terminated
+
+    what = "terminated" if isinstance(by, Terminated) else "interrupted"
+    _say(f"{PROG}: {what}; no partial file was left")
 
 
 class InoplanGroup(TyperGroup):
@@ -135,8 +162,8 @@ class InoplanGroup(TyperGroup):
                 # A reader such as `head` went away: stop quietly, as Unix tools do.
                 _silence_stdout()
                 sys.exit(ExitStatus.OK)
-            _interrupted_message()
-            raise KeyboardInterrupt from None
+            _interrupted_message(e.original)
+            raise e.original from None
         except typer.Abort:  # end of input at a prompt
             _interrupted_message()
             raise KeyboardInterrupt from None
@@ -201,10 +228,11 @@ def main(prog_name: str = PROG) -> None:
     """Entry point: the app, with Ctrl-C ending the process as SIGINT does."""
     every = list(app.registered_commands)
     only_the_command_asked_for(sys.argv[1:])
+    handle_sigterm()
     try:
         app(prog_name=prog_name)
-    except KeyboardInterrupt:  # pragma: no cover - the process dies (see test_output)
-        interrupted()
+    except KeyboardInterrupt as e:  # pragma: no cover - the process dies (see test_output)
+        interrupted(e)
     finally:
         app.registered_commands[:] = every  # for callers that run main() again
 
@@ -479,9 +507,11 @@ class IcsArgs:
 
     def options(self) -> Any:
         """Parsed :class:`inoplan.export.ics.IcsOptions` (raises InputError)."""
+        from inoplan import uidkey
         from inoplan.export import ics
 
         return ics.options_from_strings(
+            uid_key=uidkey.load(),
             time=self.time,
             tz=self.tz,
             location=self.location,
@@ -1374,13 +1404,20 @@ def batch_command(
     ],
     out: Annotated[
         str,
-        typer.Option("--out", help="Folder for the files (created if missing).", metavar="DIR"),
+        typer.Option(
+            "--out",
+            help="Folder for the run: new, empty, or an earlier run (with --force). "
+            "Written whole or left as it was.",
+            metavar="DIR",
+        ),
     ],
     fmt: Annotated[
         BatchFormat,
         typer.Option("--format", "-f", help="Format of each patient's file.", case_sensitive=False),
     ] = BatchFormat.JSON,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier run in --out, whole.")
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")
     ] = False,
@@ -1419,6 +1456,11 @@ def batch_command(
 
     from inoplan.batch import run_batch
 
+    if not out.strip():
+        # An unset variable (--out "$DIR") must not make the current folder the target.
+        from inoplan.errors import InputError
+
+        raise InputError("--out", "empty; give a folder name")
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )

@@ -71,3 +71,10 @@ class InputError(InoplanError):
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.detail = message
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process was, so clean-up runs as for Ctrl-C.
+
+    The entry point then ends the process by SIGTERM, as it would have died.
+    """

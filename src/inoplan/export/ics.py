@@ -6,22 +6,25 @@ timed event of the infusion plus the observation hour with a ``TZID`` and a
 matching ``VTIMEZONE``. Optional events for the pre-dose blood tests and the
 follow-up (contraception, breastfeeding) end dates.
 
-Identity and privacy: every ``UID`` is a truncated SHA-256 of the patient id
-(or, without one, of the plan's start date), the event kind, the cycle and the
-day, so exporting the same plan again updates the events in a calendar
-instead of duplicating them, and the raw id never appears in a UID. The
-patient id is written only when asked for (``show_id``). ``DTSTAMP`` is passed
-in, never read from the clock here, so output can be made byte-identical.
+Identity and privacy: every ``UID`` is a truncated HMAC-SHA256, keyed with the
+site key (:mod:`inoplan.uidkey`), of the patient id (or, without one, of the
+plan's start date), the event kind, the cycle and the day, so exporting the
+same plan again updates the events in a calendar instead of duplicating them,
+and without the key no UID can be traced back to an id, not even by hashing
+every possible id. The patient id is written only when asked for (``show_id``).
+``DTSTAMP`` is passed in, never read from the clock here, so output can be made
+byte-identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 PRODID = f"-//inoplan//inoplan {__version__}//EN"
 DRUG = "Inotuzumab ozogamicin"
 UID_DOMAIN = "inoplan"
-UID_HEX_CHARS = 32  # 128 bits of SHA-256
+UID_HEX_CHARS = 32  # 128 bits of HMAC-SHA256
 
 _TIME_RE = re.compile(r"(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})", re.ASCII)
 _DURATION_RE = re.compile(
@@ -103,6 +106,9 @@ def local_zone_name() -> str | None:
     try:
         import tzlocal
 
+        # tzlocal caches the zone per process; read it afresh so that a TZ
+        # set by the caller (a test, an embedding program) is honoured.
+        tzlocal.reload_localzone()
         name = tzlocal.get_localzone_name()
     except Exception:  # tzlocal raises several kinds on a misconfigured machine
         return None
@@ -187,8 +193,12 @@ class IcsOptions:
     lab_events: bool = False
     followup_events: bool = False
     show_id: bool = False
+    #: The site key for :func:`uid` (:mod:`inoplan.uidkey`); kept out of ``repr``.
+    uid_key: bytes = field(kw_only=True, repr=False)
 
     def __post_init__(self) -> None:
+        if len(self.uid_key) < 16:
+            raise ValueError("the UID key must hold at least 16 bytes")
         if self.time is not None and self.tz is None:
             raise ValueError("a timed calendar needs a time zone")
         if self.dtstamp.utcoffset() != timedelta(0):
@@ -205,6 +215,7 @@ def options_from_strings(
     lab_events: bool = False,
     followup_events: bool = False,
     show_id: bool = False,
+    uid_key: bytes,
     env: Mapping[str, str] | None = None,
 ) -> IcsOptions:
     """The calendar options as typed (``--time 09:30``, ...), parsed and checked.
@@ -224,17 +235,23 @@ def options_from_strings(
         lab_events=lab_events,
         followup_events=followup_events,
         show_id=show_id,
+        uid_key=uid_key,
     )
 
 
 # --- building the calendar ------------------------------------------------------------
 
 
-def uid(plan: Plan, kind: str, cycle: int = 0, day: int = 0) -> str:
-    """A stable UID that reveals nothing: sha256(identity, kind, cycle, day), truncated."""
+def uid(plan: Plan, key: bytes, kind: str, cycle: int = 0, day: int = 0) -> str:
+    """A stable UID that reveals nothing without ``key``.
+
+    HMAC-SHA256(key, identity, kind, cycle, day), truncated: the same key gives
+    the same UIDs on every export and re-plan; another key gives other UIDs.
+    """
     pid = plan.request.patient_id
     identity = f"id:{pid}" if pid else f"start:{plan.request.start.isoformat()}"
-    digest = hashlib.sha256(f"inoplan\x1f{identity}\x1f{kind}\x1f{cycle}\x1f{day}".encode())
+    message = f"inoplan\x1f{identity}\x1f{kind}\x1f{cycle}\x1f{day}".encode()
+    digest = hmac.new(key, message, hashlib.sha256)
     return f"{digest.hexdigest()[:UID_HEX_CHARS]}@{UID_DOMAIN}"
 
 
@@ -311,7 +328,7 @@ def _event(plan: Plan, options: IcsOptions, kind: str, cycle: int, day: int, seq
     from icalendar import Event
 
     event = Event()
-    event.add("uid", uid(plan, kind, cycle, day))
+    event.add("uid", uid(plan, options.uid_key, kind, cycle, day))
     event.add("dtstamp", options.dtstamp)
     event.add("sequence", seq)
     return event
