@@ -607,6 +607,7 @@ def schedule(
         --format html --lang de -o calendar.html
     """
     from inoplan.clinic import plan_course
+    from inoplan.clock import today
     from inoplan.request import request_from_strings
 
     ics_args = IcsArgs(
@@ -632,7 +633,7 @@ def schedule(
             "holidays": holidays,
         }
     )
-    emit(plan_course(request))
+    emit(plan_course(request, today()))
 
 
 class _PlanOutput:
@@ -839,8 +840,9 @@ def replan(
 
       inoplan replan plan.json --events events.csv --format csv
     """
+    from inoplan.clock import today
     from inoplan.errors import InputError
-    from inoplan.events import events_from_options, read_events_file
+    from inoplan.events import check_not_future, events_from_options, read_events_file
     from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
     from inoplan.replan import replan_history
 
@@ -874,6 +876,7 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue or --events",
         )
+    check_not_future(new, today())
     emit(replan_history(request, [*recorded, *new], strict=True))
 
 
@@ -1109,8 +1112,6 @@ def worklist(
 
       inoplan worklist plans/ --round-within 5% --round-to 0.1 --format csv -o today.csv
     """
-    import datetime as dt
-
     from inoplan.output import check_target, write_output
     from inoplan.pharmacy import parse_percent, parse_round_to, vial_for
     from inoplan.units import parse_date
@@ -1118,7 +1119,9 @@ def worklist(
 
     check_target(output, force)
     vial = vial_for(str(market.value))
-    first = dt.date.today() if date is None else parse_date(date, "--date")
+    from inoplan.clock import today
+
+    first = today() if date is None else parse_date(date, "--date")
     last = first if to is None else parse_date(to, "--to")
     within = None if round_within is None else parse_percent(round_within)
     step = None if round_to is None else parse_round_to(round_to)
@@ -1417,7 +1420,9 @@ def batch_command(
     from pathlib import Path
 
     from inoplan.batch import run_batch
+    from inoplan.clock import today
 
+    today()  # a bad INOPLAN_TODAY stops the run before any row is planned
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )
