@@ -985,8 +985,8 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
         if d.cycle in planned and two_days:
             days = " and ".join(two_days.split(","))
             return (
-                f"2 doses per cycle from cycle {d.cycle} on (days {days}, the clinician's "
-                "choice), after a further interruption of >= 14 days"
+                f"2 doses per cycle (days {days}, the clinician's choice) after a further "
+                f"interruption of >= 14 days: day {d.day} is no longer given"
             )
         return f"the plan now has {len(plan.cycles)} cycles ({plan.limit.reason})"
 
