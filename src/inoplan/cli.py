@@ -525,7 +525,12 @@ def schedule(
         ),
     ] = ResponseChoice.PENDING,
     hsct: Annotated[
-        bool, typer.Option("--hsct", help="Proceeding to stem-cell transplant (2 or 3 cycles).")
+        bool,
+        typer.Option(
+            "--hsct",
+            help="Proceeding to stem-cell transplant: 2 cycles; a third only with --cycles 3, "
+            "and not for CR/CRi with MRD negative.",
+        ),
     ] = False,
     mrd: Annotated[
         MrdChoice,
@@ -533,7 +538,11 @@ def schedule(
     ] = MrdChoice.UNKNOWN,
     cycles: Annotated[
         str | None,
-        typer.Option("--cycles", help="Plan this many cycles (default: the limit).", metavar="N"),
+        typer.Option(
+            "--cycles",
+            help="Plan this many cycles (default: the limit; with --hsct, 3 asks for a third).",
+            metavar="N",
+        ),
     ] = None,
     first_cycle_days: Annotated[
         FirstCycleDays,
@@ -744,7 +753,8 @@ def replan(
         list[str] | None,
         typer.Option(
             "--given",
-            help="A dose given on a date: C1D8=2026-12-10 (days 8 and 15 within +/- 2 days).",
+            help="A dose given on a date, not after today: C1D8=2026-12-10 (days 8 and 15 "
+            "within +/- 2 days).",
             metavar="DOSE=DATE",
         ),
     ] = None,
@@ -752,8 +762,9 @@ def replan(
         list[str] | None,
         typer.Option(
             "--held",
-            help="A day 8 or 15 dose not given, with the reason: C1D15=grade 2 mucositis.",
-            metavar="DOSE=REASON",
+            help="A day 8 or 15 dose not given, with the reason and optionally its category "
+            "(hematologic, hepatic, infusion-reaction, other): C1D15=other:grade 2 mucositis.",
+            metavar="DOSE=[CATEGORY:]REASON",
         ),
     ] = None,
     interrupt: Annotated[
@@ -761,8 +772,8 @@ def replan(
         typer.Option(
             "--interrupt",
             help="Treatment interrupted for toxicity for N days from the day DOSE was due: "
-            "C1D8=9 or C1D8=9:grade 3 rash.",
-            metavar="DOSE=DAYS[:REASON]",
+            "C1D8=9 or C1D8=9:grade 3 rash or C1D8=9:hepatic:bilirubin 2 x ULN.",
+            metavar="DOSE=DAYS[:[CATEGORY:]REASON]",
         ),
     ] = None,
     assessment: Annotated[
@@ -786,8 +797,8 @@ def replan(
         list[str] | None,
         typer.Option(
             "--discontinue",
-            help="Treatment stopped for good on a date: 2026-12-12=hepatic VOD.",
-            metavar="DATE=REASON",
+            help="Treatment stopped for good on a date: 2026-12-12=hepatic:VOD.",
+            metavar="DATE=[CATEGORY:]REASON",
         ),
     ] = None,
     two_dose_days: Annotated[
