@@ -27,6 +27,12 @@ BLOCK_RE = re.compile(
     re.S,
 )
 
+#: "Today" for the examples (INOPLAN_TODAY): a start before it warns and a re-plan
+#: refuses a dose given after it, so the README stays the same as the calendar moves.
+README_TODAY = "2026-11-30"
+#: Examples that record what happened are run on a later day.
+EXAMPLE_TODAY = {"example-replan-clinic": "2026-12-21"}
+
 #: Example blocks: name -> the command line shown (run with the installed entry point), or
 #: several run in turn in one empty directory (to save a plan, then re-plan it).
 EXAMPLES: dict[str, str | tuple[str, ...]] = {
@@ -108,8 +114,9 @@ def options_reference() -> str:
     return "\n".join(out)
 
 
-def _run(command: str, cwd: Path) -> str:
+def _run(command: str, cwd: Path, today: str = README_TODAY) -> str:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    env["INOPLAN_TODAY"] = today
     argv = shlex.split(command)
     r = subprocess.run(
         [sys.executable, "-m", "inoplan", *argv[1:]],
@@ -125,11 +132,11 @@ def _run(command: str, cwd: Path) -> str:
     return "$ " + command + "".join("\n" + line for line in lines) + status
 
 
-def example(commands: str | tuple[str, ...]) -> str:
+def example(commands: str | tuple[str, ...], today: str = README_TODAY) -> str:
     if isinstance(commands, str):
-        return "```\n" + _run(commands, ROOT) + "\n```\n"
+        return "```\n" + _run(commands, ROOT, today) + "\n```\n"
     with tempfile.TemporaryDirectory() as tmp:
-        shown = [_run(c, Path(tmp)) for c in commands]
+        shown = [_run(c, Path(tmp), today) for c in commands]
     return "```\n" + "\n".join(shown) + "\n```\n"
 
 
@@ -137,7 +144,7 @@ def generate(name: str) -> str:
     if name == "options":
         return options_reference()
     if name in EXAMPLES:
-        return example(EXAMPLES[name])
+        return example(EXAMPLES[name], EXAMPLE_TODAY.get(name, README_TODAY))
     raise SystemExit(f"README.md: unknown generated block {name!r}")
 
 

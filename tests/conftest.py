@@ -41,6 +41,16 @@ def _no_real_config(monkeypatch: pytest.MonkeyPatch, _config_home: Path) -> Iter
     monkeypatch.setenv("XDG_CONFIG_HOME", str(_config_home))
     yield
 
+#: "Today" for every test (INOPLAN_TODAY), so what depends on the date (a start in
+#: the past warns; a dose cannot be recorded as given after today) stays the same
+#: as the calendar moves on. Most examples start on 2026-12-01.
+TODAY = "2026-11-30"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INOPLAN_TODAY", TODAY)
+
 
 @pytest.fixture
 def run() -> object:

@@ -107,6 +107,8 @@ def test_csv_has_one_row_per_dose() -> None:
         "sequence",
         "notes",
         "policy",
+        "warnings",
+        "boxed_warning",
     ]
     assert len(rows) == 6  # HSCT, CR, MRD negative: 2 cycles x 3 doses
     assert rows[3] == {
@@ -123,8 +125,13 @@ def test_csv_has_one_row_per_dose() -> None:
         "sequence": "0",
         "notes": "",
         "policy": rows[0]["policy"],
+        "warnings": rows[0]["warnings"],
+        "boxed_warning": rows[0]["boxed_warning"],
     }
     assert "mosteller" in rows[0]["policy"]
+    # HSCT intent: the boxed warning's HSCT points are a warning on every row.
+    assert all("proceeding to HSCT (boxed warning)" in r["warnings"] for r in rows)
+    assert all(r["boxed_warning"].startswith("BOXED WARNING: hepatotoxicity") for r in rows)
 
 
 def test_without_patient_id_no_id_appears() -> None:

@@ -131,7 +131,9 @@ CASES: list[tuple[str, str]] = [
     (
         f"{BSA} --response cr --hsct --mrd negative --cycles 3",
         "--cycles: 3 is above the limit of 2: proceeding to HSCT with CR/CRi and MRD "
-        "negative: 2 cycles",
+        "negative: 2 cycles recommended before HSCT; a third is not planned for CR/CRi with MRD "
+        "negativity (label: a third may be considered only for patients who do not achieve "
+        "CR/CRi and MRD negativity)",
     ),
     # --- the rest of schedule ------------------------------------------------------------------
     (f"{BSA} --blasts -5", "--blasts: '-5' is not allowed; expected a whole number 0-10000000"),
@@ -194,7 +196,7 @@ def test_version_exits_0() -> None:
 
 
 def test_a_bug_is_one_line_with_status_2_and_no_traceback(monkeypatch: Any) -> None:
-    def broken(_request: object) -> None:
+    def broken(*_args: object) -> None:
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(clinic, "plan_course", broken)
@@ -207,7 +209,7 @@ def test_a_bug_is_one_line_with_status_2_and_no_traceback(monkeypatch: Any) -> N
 
 
 def test_a_file_error_a_command_did_not_catch_is_one_line(monkeypatch: Any) -> None:
-    def missing(_request: object) -> None:
+    def missing(*_args: object) -> None:
         raise FileNotFoundError(2, "No such file or directory", "rows.csv")
 
     monkeypatch.setattr(clinic, "plan_course", missing)
@@ -217,7 +219,7 @@ def test_a_file_error_a_command_did_not_catch_is_one_line(monkeypatch: Any) -> N
 
 
 def test_end_of_input_inside_a_command_counts_as_an_interruption(monkeypatch: Any) -> None:
-    def eof(_request: object) -> None:
+    def eof(*_args: object) -> None:
         raise EOFError
 
     monkeypatch.setattr(clinic, "plan_course", eof)

@@ -421,7 +421,7 @@ def test_a_junk_batch_cell_rejects_only_its_row(column: str, value: str, ics: bo
         args += ["--format", "ics", "--tz", "UTC"] if ics else []
         result = runner.invoke(app, args)
         check_no_crash(result, (0, 1), f"{column}={value!r:.80}")
-        assert (folder / "out" / f"B2.{'ics' if ics else 'json'}").exists()
+        assert (folder / "out" / "patients" / f"B2.{'ics' if ics else 'json'}").exists()
         summary = (folder / "out" / "summary.json").read_text(encoding="utf-8")
         if value in ("Jane Doe", "Doe, Jane"):
             assert "Jane" not in summary and "Jane" not in result.stderr  # never echoed

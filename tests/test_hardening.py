@@ -152,7 +152,16 @@ def _csv_of(writer: str, tmp_path: Path) -> str:
     if writer == "schedule":
         return invoke(*BSA, "-f", "csv").stdout
     if writer == "replan":
-        return invoke("replan", str(plan), "--given", "C1D1=2026-12-01", "-f", "csv").stdout
+        # Recorded the day after the dose (INOPLAN_TODAY), so the record lies in the past.
+        return invoke(
+            "replan",
+            str(plan),
+            "--given",
+            "C1D1=2026-12-01",
+            "-f",
+            "csv",
+            env={"INOPLAN_TODAY": "2026-12-02"},
+        ).stdout
     if writer == "batch":
         assert (
             batch(tmp_path, "A1,2026-12-01,1.8,cr,,,", args=("-f", "csv", "-j", "1")).exit_code == 0

@@ -497,6 +497,7 @@ CROWDED = [
     "--format",
     "html",
 ]
+PLANNED_ON = "2026-07-31"
 PRINT_CASES: dict[str, tuple[list[str], list[str]]] = {
     "cr-en-patient": ([*CR_PLAN], CR_MONTHS),
 }
@@ -519,7 +520,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], l
         pytest.skip("chromium is not installed")
     jobs: dict[tuple[str, str], Callable[[], list[str]]] = {}
     for name, (args, _) in PRINT_CASES.items():
-        html = html_of(*args)
+        # Planned the day before the first infusion: no start-in-the-past warning.
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("INOPLAN_TODAY", PLANNED_ON)
+            html = html_of(*args)
         for paper in PAPER:
             folder = tmp_path_factory.mktemp(f"{name}-{paper}")
             jobs[(name, paper)] = lambda h=html, p=paper, f=folder: print_pdf(h, p, f)

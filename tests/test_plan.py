@@ -79,27 +79,70 @@ def test_pending_plans_cycle_one_only_and_says_why() -> None:
     assert "assessment" in plan.limit.reason
 
 
+# Spec section 4 (revised): with --hsct, 2 cycles whatever the MRD status; a third only
+# when asked for (--cycles 3), and never for CR/CRi with MRD negativity.
 @pytest.mark.parametrize(
-    ("response", "mrd", "cycles", "note"),
+    ("response", "mrd"),
     [
-        (Response.CR, Mrd.NEGATIVE, 2, False),  # CR/CRi and MRD negative: 2
-        (Response.CRI, Mrd.POSITIVE, 3, False),  # MRD positive: 3
-        (Response.NONE, Mrd.UNKNOWN, 3, False),  # no CR/CRi: 3
-        (Response.NONE, Mrd.NEGATIVE, 3, False),
-        (Response.CR, Mrd.UNKNOWN, 2, True),  # MRD unknown: 2, and a third may be considered
+        (Response.CR, Mrd.NEGATIVE),
+        (Response.CRI, Mrd.POSITIVE),
+        (Response.CR, Mrd.POSITIVE),
+        (Response.NONE, Mrd.UNKNOWN),
+        (Response.NONE, Mrd.NEGATIVE),
+        (Response.CR, Mrd.UNKNOWN),
     ],
 )
-def test_hsct_cycle_limits(response: Response, mrd: Mrd, cycles: int, note: bool) -> None:
+def test_hsct_plans_two_cycles_by_default(response: Response, mrd: Mrd) -> None:
     plan = make_plan(request(response=response, hsct=True, mrd=mrd))
-    assert len(plan.cycles) == cycles
-    assert "HSCT" in plan.limit.reason
-    assert (plan.limit.note is not None) == note
-    if note:
-        assert "third cycle may be considered" in " ".join(plan.notes)
+    assert len(plan.cycles) == 2
+    assert "2 cycles recommended before HSCT" in plan.limit.reason
+
+
+@pytest.mark.parametrize(
+    ("response", "mrd"),
+    [
+        (Response.CRI, Mrd.POSITIVE),  # CR/CRi but MRD positive
+        (Response.CR, Mrd.UNKNOWN),  # MRD negativity not shown
+        (Response.NONE, Mrd.UNKNOWN),  # no CR/CRi
+        (Response.NONE, Mrd.NEGATIVE),  # MRD negative without CR/CRi is still not "CR/CRi and
+    ],  # MRD negativity"
+)
+def test_hsct_third_cycle_when_asked_and_not_cr_with_mrd_negativity(
+    response: Response, mrd: Mrd
+) -> None:
+    two = make_plan(request(response=response, hsct=True, mrd=mrd))
+    assert "a third may be considered (label)" in two.limit.reason
+    assert two.limit.most == 3
+    plan = make_plan(request(response=response, hsct=True, mrd=mrd, cycles=3))
+    assert len(plan.cycles) == 3
+    assert "a third may be considered (label)" in plan.limit.reason
+    assert "planned as asked" in plan.limit.reason
+    # The planned third cycle names "a greater number of treatment cycles" (spec 4a).
+    assert any("3 cycles planned" in w and "greater number" in w for w in plan.warnings)
+
+
+def test_hsct_third_cycle_is_refused_for_cr_with_mrd_negativity() -> None:
+    with pytest.raises(InputError) as e:
+        make_plan(request(response=Response.CR, hsct=True, mrd=Mrd.NEGATIVE, cycles=3))
+    assert e.value.field == "--cycles"
+    assert "2 cycles recommended before HSCT" in e.value.detail
+    assert "MRD negativity" in e.value.detail
+    # Asking for 2 (or 1) is fine.
+    assert (
+        len(make_plan(request(response=Response.CR, hsct=True, mrd=Mrd.NEGATIVE, cycles=2)).cycles)
+        == 2
+    )
+
+
+def test_hsct_with_pending_response_plans_cycle_one_and_takes_the_request_for_a_third() -> None:
+    plan = make_plan(request(hsct=True, cycles=3))
+    assert len(plan.cycles) == 1  # pending: cycle 1 only (spec section 2)
+    assert "a third may be considered (label)" in plan.limit.reason
+    assert plan.limit.note is not None and "after the assessment" in plan.limit.note
 
 
 def test_hsct_with_cr_three_cycles_has_the_cr_regimen_after_cycle_one() -> None:
-    plan = make_plan(request(response=Response.CR, hsct=True, mrd=Mrd.POSITIVE))
+    plan = make_plan(request(response=Response.CR, hsct=True, mrd=Mrd.POSITIVE, cycles=3))
     # 1.8 + 1.5 + 1.5 = 4.8 mg/m2
     assert plan.cumulative_mg_per_m2 == D("4.8")
 

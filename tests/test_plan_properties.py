@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -29,7 +30,8 @@ def requests(draw: st.DrawFn) -> PlanRequest:
     mrd = draw(st.sampled_from(list(Mrd)))
     from inoplan.plan import cycle_limit
 
-    limit = cycle_limit(response, hsct, mrd).cycles
+    # With HSCT intent a third cycle may be asked for (most), when the rules allow it.
+    limit = cycle_limit(response, hsct, mrd).most
     cycles = draw(st.none() | st.integers(min_value=1, max_value=limit))
     return PlanRequest(
         start=draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))),
@@ -102,8 +104,22 @@ def test_cycle_count_is_within_every_limit(plan: Plan) -> None:
         assert n <= rules.MAX_CYCLES_WITHOUT_CR
     if req.hsct:
         assert n <= rules.HSCT_CYCLES_EXTENDED
+        # Spec 4 (revised): a third cycle before HSCT only when asked for, and never for
+        # CR/CRi with MRD negativity.
+        if n == rules.HSCT_CYCLES_EXTENDED:
+            assert req.cycles == rules.HSCT_CYCLES_EXTENDED
+            assert not (req.response.is_remission and req.mrd is Mrd.NEGATIVE)
     if req.cycles is not None:
-        assert n == req.cycles
+        # Pending plans cycle 1 only, whatever was asked for (the rest after the assessment).
+        assert n == (1 if req.response is Response.PENDING else req.cycles)
+
+
+@given(requests().filter(lambda r: r.hsct).map(lambda r: replace(r, cycles=None)))
+def test_no_hsct_plan_without_cycles_has_more_than_two(request: PlanRequest) -> None:
+    """Spec 4 (revised): with --hsct and no --cycles, at most 2 cycles, whatever the MRD."""
+    plan = make_plan(request)
+    assert len(plan.cycles) <= rules.HSCT_CYCLES
+    assert "2 cycles recommended before HSCT" in plan.limit.reason
 
 
 @settings(max_examples=50)
@@ -123,3 +139,61 @@ def test_json_and_csv_describe_the_same_doses(plan: Plan) -> None:
     assert from_json == from_csv
     assert len(from_csv) == len(plan.doses)
     assert Decimal(str(data["cumulative_mg"])) == sum((r[4] for r in from_csv), Decimal(0))
+
+
+def _texts_of_every_format(plan: Plan) -> dict[str, str]:
+    """The plan in every output format, as text (ICS unfolded, so a phrase is not cut)."""
+    from inoplan.export import fhir as export_fhir
+    from inoplan.export import html as export_html
+    from inoplan.export import ics as export_ics
+    from inoplan.render import print_plan, text_console
+
+    console = text_console(record=True)
+    print_plan(plan, console)
+    ics = export_ics.render(plan, export_ics.options_from_strings(uid_key=b"k" * 32)).decode("utf-8")
+    out = {
+        "table": " ".join(console.export_text().split()),
+        "json": export_json.render(plan),
+        "csv": export_csv.render(plan),
+        "fhir": export_fhir.render(plan),
+        "ics": ics.replace("\r\n ", "")
+        .replace("\\n", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";"),
+        "html-clinician": export_html.render(plan, audience="clinician"),
+    }
+    for lang in export_html.LANGS:
+        out[f"html-patient-{lang}"] = export_html.render(plan, audience="patient", lang=lang)
+    return out
+
+
+@settings(max_examples=20, deadline=None)
+@given(plans)
+def test_every_format_carries_the_boxed_warning(plan: Plan) -> None:
+    """Spec 4a: the boxed warning in every output; the patient's in plain words."""
+    from html import escape
+
+    from inoplan.export import html as export_html
+
+    texts = _texts_of_every_format(plan)
+    title = rules.BOXED_WARNING_TITLE
+    assert "BOXED WARNING" in texts["table"]
+    assert "Hepatotoxicity, including hepatic veno-occlusive disease (VOD/SOS)" in texts["table"]
+    data = json.loads(texts["json"])
+    assert data["boxed_warning"]["title"] == title
+    keys = [p["key"] for p in data["boxed_warning"]["points"]]
+    assert keys[: len(rules.BOXED_WARNING)] == [r.key for r in rules.BOXED_WARNING]
+    assert ("hsct" in keys) == plan.request.hsct
+    assert ("many_cycles" in keys) == (len(plan.cycles) >= 3)
+    rows = list(csv.DictReader(io.StringIO(texts["csv"])))
+    assert rows and all(r["boxed_warning"].startswith(title) for r in rows)
+    bundle = json.loads(texts["fhir"])
+    care_plans = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan"
+    ]
+    assert care_plans and all(c["note"][0]["text"].startswith(title) for c in care_plans)
+    assert texts["ics"].count(f"{title}: see the plan.") == len(plan.doses)
+    assert escape(title) in texts["html-clinician"]
+    for lang in export_html.LANGS:
+        plain = escape(export_html.PHRASES[lang]["liver_watch"])
+        assert plain in texts[f"html-patient-{lang}"]

@@ -63,12 +63,13 @@ def test_a_different_dose_gives_a_different_hash() -> None:
     assert a == again
 
 
-def test_csv_carries_the_policy_as_its_last_column_on_every_dose_row() -> None:
+def test_csv_carries_the_policy_in_a_column_on_every_dose_row() -> None:
     text = run("--bsa", "1.82", "--response", "none", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 9  # still one row per dose: 3 cycles x 3 doses
     header = text.splitlines()[0].split(",")
-    assert header[-1] == "policy"
+    # Columns are only ever added at the end: policy keeps its place after notes.
+    assert header[11:] == ["notes", "policy", "warnings", "boxed_warning"]
     assert header[:8] == [
         "patient_id",
         "cycle",

@@ -29,6 +29,12 @@ from inoplan.planfile import plan_from_data
 from inoplan.replan import replan_history
 from inoplan.request import request_from_strings
 
+
+@pytest.fixture(autouse=True)
+def _recorded_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-plans are made after the events they record: "today" after every date used here."""
+    monkeypatch.setenv("INOPLAN_TODAY", "2028-12-31")
+
 D = date.fromisoformat
 
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -39,6 +40,12 @@ from inoplan.planfile import plan_from_data
 from inoplan.replan import replan_history
 from inoplan.request import request_from_strings
 from tests.test_replan_properties import _event, _event_date, any_option, check_plan
+
+
+@pytest.fixture(autouse=True)
+def _recorded_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-plans are made after the events they record: "today" after every date used here."""
+    monkeypatch.setenv("INOPLAN_TODAY", "2028-12-31")
 
 D = date.fromisoformat
 CLINIC = ("--bsa", "1.82", "--response", "cr", "--cycles", "2")

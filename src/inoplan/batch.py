@@ -38,6 +38,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from inoplan import __version__, rules
 from inoplan.clinic import plan_course
+from inoplan.clock import today
 from inoplan.errors import InputError, values_unquoted
 from inoplan.output import StagedFolder, signals_deferred
 from inoplan.plan import Plan
@@ -212,7 +213,8 @@ def plan_row(values: dict[str, str]) -> Plan:
         request_values.setdefault(name, default)
     if "bsa" not in request_values:
         request_values.setdefault("bsa_formula", rules.DEFAULT_BSA_FORMULA)
-    return plan_course(request_from_strings(request_values, lambda name: name))
+    # A start before today is planned with a warning, as `inoplan schedule` does.
+    return plan_course(request_from_strings(request_values, lambda name: name), today())
 
 
 def render_plan(plan: Plan, fmt: str, ics_options: IcsOptions | None) -> bytes:

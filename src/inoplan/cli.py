@@ -555,7 +555,12 @@ def schedule(
         ),
     ] = ResponseChoice.PENDING,
     hsct: Annotated[
-        bool, typer.Option("--hsct", help="Proceeding to stem-cell transplant (2 or 3 cycles).")
+        bool,
+        typer.Option(
+            "--hsct",
+            help="Proceeding to stem-cell transplant: 2 cycles; a third only with --cycles 3, "
+            "and not for CR/CRi with MRD negative.",
+        ),
     ] = False,
     mrd: Annotated[
         MrdChoice,
@@ -563,7 +568,11 @@ def schedule(
     ] = MrdChoice.UNKNOWN,
     cycles: Annotated[
         str | None,
-        typer.Option("--cycles", help="Plan this many cycles (default: the limit).", metavar="N"),
+        typer.Option(
+            "--cycles",
+            help="Plan this many cycles (default: the limit; with --hsct, 3 asks for a third).",
+            metavar="N",
+        ),
     ] = None,
     first_cycle_days: Annotated[
         FirstCycleDays,
@@ -637,6 +646,7 @@ def schedule(
         --format html --lang de -o calendar.html
     """
     from inoplan.clinic import plan_course
+    from inoplan.clock import today
     from inoplan.request import request_from_strings
 
     ics_args = IcsArgs(
@@ -662,7 +672,7 @@ def schedule(
             "holidays": holidays,
         }
     )
-    emit(plan_course(request))
+    emit(plan_course(request, today()))
 
 
 class _PlanOutput:
@@ -773,7 +783,8 @@ def replan(
         list[str] | None,
         typer.Option(
             "--given",
-            help="A dose given on a date: C1D8=2026-12-10 (days 8 and 15 within +/- 2 days).",
+            help="A dose given on a date, not after today: C1D8=2026-12-10 (days 8 and 15 "
+            "within +/- 2 days).",
             metavar="DOSE=DATE",
         ),
     ] = None,
@@ -781,8 +792,9 @@ def replan(
         list[str] | None,
         typer.Option(
             "--held",
-            help="A day 8 or 15 dose not given, with the reason: C1D15=grade 2 mucositis.",
-            metavar="DOSE=REASON",
+            help="A day 8 or 15 dose not given, with the reason and optionally its category "
+            "(hematologic, hepatic, infusion-reaction, other): C1D15=other:grade 2 mucositis.",
+            metavar="DOSE=[CATEGORY:]REASON",
         ),
     ] = None,
     interrupt: Annotated[
@@ -790,8 +802,8 @@ def replan(
         typer.Option(
             "--interrupt",
             help="Treatment interrupted for toxicity for N days from the day DOSE was due: "
-            "C1D8=9 or C1D8=9:grade 3 rash.",
-            metavar="DOSE=DAYS[:REASON]",
+            "C1D8=9 or C1D8=9:grade 3 rash or C1D8=9:hepatic:bilirubin 2 x ULN.",
+            metavar="DOSE=DAYS[:[CATEGORY:]REASON]",
         ),
     ] = None,
     assessment: Annotated[
@@ -815,8 +827,8 @@ def replan(
         list[str] | None,
         typer.Option(
             "--discontinue",
-            help="Treatment stopped for good on a date: 2026-12-12=hepatic VOD.",
-            metavar="DATE=REASON",
+            help="Treatment stopped for good on a date: 2026-12-12=hepatic:VOD.",
+            metavar="DATE=[CATEGORY:]REASON",
         ),
     ] = None,
     two_dose_days: Annotated[
@@ -869,8 +881,14 @@ def replan(
 
       inoplan replan plan.json --events events.csv --format csv
     """
+    from inoplan.clock import today
     from inoplan.errors import InputError
-    from inoplan.events import check_event_dates, events_from_options, read_events_file
+    from inoplan.events import (
+        check_event_dates,
+        check_not_future,
+        events_from_options,
+        read_events_file,
+    )
     from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
     from inoplan.replan import replan_history
 
@@ -905,6 +923,7 @@ def replan(
             "--hsct-decision, --discontinue or --events",
         )
     check_event_dates([*recorded, *new], request.start)
+    check_not_future(new, today())
     emit(replan_history(request, [*recorded, *new], strict=True))
 
 
@@ -1140,8 +1159,6 @@ def worklist(
 
       inoplan worklist plans/ --round-within 5% --round-to 0.1 --format csv -o today.csv
     """
-    import datetime as dt
-
     from inoplan.output import check_target, write_output
     from inoplan.pharmacy import parse_percent, parse_round_to, vial_for
     from inoplan.units import parse_date
@@ -1149,7 +1166,9 @@ def worklist(
 
     check_target(output, force)
     vial = vial_for(str(market.value))
-    first = dt.date.today() if date is None else parse_date(date, "--date")
+    from inoplan.clock import today
+
+    first = today() if date is None else parse_date(date, "--date")
     last = first if to is None else parse_date(to, "--to")
     within = None if round_within is None else parse_percent(round_within)
     step = None if round_to is None else parse_round_to(round_to)
@@ -1455,12 +1474,14 @@ def batch_command(
     from pathlib import Path
 
     from inoplan.batch import run_batch
+    from inoplan.clock import today
 
     if not out.strip():
         # An unset variable (--out "$DIR") must not make the current folder the target.
         from inoplan.errors import InputError
 
         raise InputError("--out", "empty; give a folder name")
+    today()  # a bad INOPLAN_TODAY stops the run before any row is planned
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )

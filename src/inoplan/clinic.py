@@ -215,9 +215,9 @@ def calendar_for(request: PlanRequest) -> ClinicCalendar:
     return ClinicCalendar.from_options(request.clinic_days, request.holidays)
 
 
-def plan_course(request: PlanRequest) -> Plan:
-    """:func:`make_plan`, then the clinic-day moves the request asks for."""
-    plan = make_plan(request)
+def plan_course(request: PlanRequest, today: date | None = None) -> Plan:
+    """:func:`make_plan` (``today`` as it takes it), then the clinic-day moves asked for."""
+    plan = make_plan(request, today)
     calendar = calendar_for(request)
     if not calendar.restricts:
         return plan

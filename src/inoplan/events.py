@@ -60,6 +60,7 @@ RECORD_KEYS = (
     "date",
     "days",
     "reason",
+    "category",
     "response",
     "mrd",
     "decision",
@@ -70,11 +71,11 @@ RECORD_KEYS = (
 #: Which keys each kind needs (required, optional).
 KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "given": (("dose", "date"), ()),
-    "held": (("dose", "reason"), ()),
-    "interrupt": (("dose", "days"), ("date", "reason")),
+    "held": (("dose", "reason"), ("category",)),
+    "interrupt": (("dose", "days"), ("date", "reason", "category")),
     "assessment": (("date", "response"), ("mrd",)),
     "hsct": (("date", "decision"), ()),
-    "discontinue": (("date", "reason"), ()),
+    "discontinue": (("date", "reason"), ("category",)),
     "two_dose_days": (("dose_days",), ()),
     "reduced_doses": (("mg_per_m2",), ()),
 }
@@ -117,6 +118,8 @@ class Held(_Base):
 
     dose: DoseRef
     reason: str
+    #: One of :data:`rules.REASON_CATEGORIES`, or ``None`` when not given.
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class Interruption(_Base):
     days: int
     start: date | None
     reason: str | None
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ class Discontinuation(_Base):
 
     date: date
     reason: str
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,67 @@ def parse_reduced_doses(text: str, field: str) -> tuple[tuple[int, Decimal], ...
     return tuple(zip(rules.DOSE_DAYS, values, strict=True))
 
 
+def parse_category(text: str, field: str) -> str | None:
+    """A reason category (:data:`rules.REASON_CATEGORIES`), or ``None`` for an empty cell."""
+    value = text.strip().lower().replace("_", "-").replace(" ", "-")
+    if not value:
+        return None
+    if value not in rules.REASON_CATEGORIES:
+        raise InputError(
+            field,
+            f"{text[:40]!r} is not allowed; choose one of {', '.join(rules.REASON_CATEGORIES)}",
+        )
+    return value
+
+
+def split_category(reason: str) -> tuple[str | None, str]:
+    """``hematologic: ANC 0.4`` -> (``hematologic``, ``ANC 0.4``), as options write it.
+
+    Only a known category before the first colon is taken; any other text stays the reason.
+    """
+    head, sep, rest = reason.partition(":")
+    key = head.strip().lower().replace("_", "-").replace(" ", "-")
+    if sep and key in rules.REASON_CATEGORIES:
+        return key, rest.strip()
+    return None, reason.strip()
+
+
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def is_low_count(reason: str | None, category: str | None) -> bool:
+    """Whether a reason is a low blood count: the hematologic category, or its words.
+
+    Words (:data:`rules.LOW_COUNT_WORDS`: neutropenia, thrombocytopenia, ANC,
+    platelets) count as whole words, so "planned" never reads as "ANC".
+    """
+    if category == "hematologic":
+        return True
+    if category is not None or not reason:
+        return False
+    return any(w in rules.LOW_COUNT_WORDS for w in _WORD_RE.findall(reason.lower()))
+
+
+#: Events that record what happened, and so cannot be dated after today; an
+#: interruption and a discontinuation may be planned ahead [inoplan].
+PAST_ONLY = ("given", "assessment", "hsct")
+
+
+def check_not_future(events: Iterable[Event], today: date) -> None:
+    """Refuse a new record of something that happened, dated after ``today`` (spec 3).
+
+    A dose "given" tomorrow, an assessment or an HSCT decision next week have
+    not happened. Interruptions and discontinuations may be planned ahead.
+    """
+    for ev in events:
+        if isinstance(ev, (Given, Assessment, HsctDecision)) and ev.date > today:
+            raise InputError(
+                ev.source,
+                f"{ev.date.isoformat()} is after today ({today.isoformat()}); record a dose, "
+                "an assessment or a decision once it has happened",
+            )
+
+
 def _fmt_decimal(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
@@ -295,7 +361,13 @@ def event_from_record(record: Record, source: str, revision: int = 1) -> Event:
                 f"{dose.label}: day 1 starts the cycle and is not omitted; record the day it "
                 "was given (a later day 1 moves the cycle) or an interruption",
             )
-        return Held(source, rev, dose, parse_reason(text("reason"), f("reason")))
+        return Held(
+            source,
+            rev,
+            dose,
+            parse_reason(text("reason"), f("reason")),
+            parse_category(text("category"), f("category")),
+        )
     if kind == "interrupt":
         return Interruption(
             source,
@@ -304,6 +376,7 @@ def event_from_record(record: Record, source: str, revision: int = 1) -> Event:
             parse_int(text("days"), f("days"), 1, rules.MAX_INTERRUPTION_DAYS),
             parse_date(text("date"), f("date")) if text("date").strip() else None,
             parse_reason(text("reason"), f("reason")) if text("reason").strip() else None,
+            parse_category(text("category"), f("category")),
         )
     if kind == "assessment":
         response = Response(parse_choice(text("response"), f("response"), ("none", "cr", "cri")))
@@ -326,6 +399,7 @@ def event_from_record(record: Record, source: str, revision: int = 1) -> Event:
             rev,
             parse_date(text("date"), f("date")),
             parse_reason(text("reason"), f("reason")),
+            parse_category(text("category"), f("category")),
         )
     if kind == "two_dose_days":
         return TwoDoseDays(source, rev, parse_dose_days(text("dose_days"), f("dose_days")))
@@ -339,12 +413,16 @@ def event_to_record(event: Event) -> dict[str, str]:
         out |= {"event": "given", "dose": event.dose.label, "date": event.date.isoformat()}
     elif isinstance(event, Held):
         out |= {"event": "held", "dose": event.dose.label, "reason": event.reason}
+        if event.category is not None:
+            out["category"] = event.category
     elif isinstance(event, Interruption):
         out |= {"event": "interrupt", "dose": event.dose.label, "days": str(event.days)}
         if event.start is not None:
             out["date"] = event.start.isoformat()
         if event.reason is not None:
             out["reason"] = event.reason
+        if event.category is not None:
+            out["category"] = event.category
     elif isinstance(event, Assessment):
         out |= {"event": "assessment", "date": event.date.isoformat()}
         out["response"] = event.response.value
@@ -355,6 +433,8 @@ def event_to_record(event: Event) -> dict[str, str]:
         out["decision"] = "yes" if event.hsct else "no"
     elif isinstance(event, Discontinuation):
         out |= {"event": "discontinue", "date": event.date.isoformat(), "reason": event.reason}
+        if event.category is not None:
+            out["category"] = event.category
     elif isinstance(event, TwoDoseDays):
         out |= {"event": "two_dose_days", "dose_days": ",".join(str(d) for d in event.days)}
     else:
@@ -370,10 +450,10 @@ def describe(event: Event) -> str:
     if isinstance(event, Given):
         return f"{event.dose.label} given on {event.date.isoformat()}"
     if isinstance(event, Held):
-        return f"{event.dose.label} held: {event.reason}"
+        return f"{event.dose.label} held: {_why(event.category, event.reason)}"
     if isinstance(event, Interruption):
         start = f" from {event.start.isoformat()}" if event.start else ""
-        why = f" ({event.reason})" if event.reason else ""
+        why = f" ({_why(event.category, event.reason)})" if event.reason or event.category else ""
         return f"{event.days}-day interruption before {event.dose.label}{start}{why}"
     if isinstance(event, Assessment):
         mrd = f", MRD {event.mrd.value}" if event.mrd else ""
@@ -381,10 +461,19 @@ def describe(event: Event) -> str:
     if isinstance(event, HsctDecision):
         return f"HSCT decision on {event.date.isoformat()}: {'yes' if event.hsct else 'no'}"
     if isinstance(event, Discontinuation):
-        return f"permanently discontinued on {event.date.isoformat()}: {event.reason}"
+        return (
+            f"permanently discontinued on {event.date.isoformat()}: "
+            f"{_why(event.category, event.reason)}"
+        )
     if isinstance(event, TwoDoseDays):
         return f"2 doses per cycle on days {event.days[0]} and {event.days[1]}"
     return "reduced doses " + "/".join(_fmt_decimal(v) for _, v in event.mg_per_m2) + " mg/m2"
+
+
+def _why(category: str | None, reason: str | None) -> str:
+    if category is None:
+        return reason or ""
+    return f"{category}: {reason}" if reason else category
 
 
 # --- options -------------------------------------------------------------------------------
@@ -403,14 +492,22 @@ def _given(v: str, s: str) -> dict[str, str | None]:
 
 
 def _held(v: str, s: str) -> dict[str, str | None]:
-    dose, reason = _split(v, s, "DOSE", "REASON (e.g. C1D15=grade 2 mucositis)")
-    return {"event": "held", "dose": dose, "reason": reason}
+    dose, text = _split(v, s, "DOSE", "[CATEGORY:]REASON (e.g. C1D15=other:grade 2 mucositis)")
+    category, reason = split_category(text)
+    return {"event": "held", "dose": dose, "reason": reason, "category": category}
 
 
 def _interrupt(v: str, s: str) -> dict[str, str | None]:
-    dose, rest = _split(v, s, "DOSE", "DAYS[:REASON] (e.g. C1D8=9:grade 3 rash)")
-    days, _, reason = rest.partition(":")
-    return {"event": "interrupt", "dose": dose, "days": days.strip(), "reason": reason.strip()}
+    dose, rest = _split(v, s, "DOSE", "DAYS[:[CATEGORY:]REASON] (e.g. C1D8=9:grade 3 rash)")
+    days, _, text = rest.partition(":")
+    category, reason = split_category(text)
+    return {
+        "event": "interrupt",
+        "dose": dose,
+        "days": days.strip(),
+        "reason": reason,
+        "category": category,
+    }
 
 
 def _assessment(v: str, s: str) -> dict[str, str | None]:
@@ -425,8 +522,9 @@ def _hsct(v: str, s: str) -> dict[str, str | None]:
 
 
 def _discontinue(v: str, s: str) -> dict[str, str | None]:
-    day, reason = _split(v, s, "DATE", "REASON (e.g. 2026-12-12=hepatic VOD)")
-    return {"event": "discontinue", "date": day, "reason": reason}
+    day, text = _split(v, s, "DATE", "[CATEGORY:]REASON (e.g. 2026-12-12=hepatic:VOD)")
+    category, reason = split_category(text)
+    return {"event": "discontinue", "date": day, "reason": reason, "category": category}
 
 
 def _two_days(v: str, s: str) -> dict[str, str | None]:

@@ -191,19 +191,32 @@ def write_output(path: str, text: str | bytes, force: bool, field: str = "--outp
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back while a few steps that must not be cut run.
 
-    A signal that arrives meanwhile is delivered when the block ends.
+    A signal that arrives meanwhile is delivered when the block ends. The
+    signals are caught by a handler that only records them, rather than
+    blocked with ``pthread_sigmask``: a mask holds only the calling thread,
+    and a process with other threads (a worker pool's manager, a test
+    runner's) would still run the Python handler in the middle of the block.
     """
     import signal
+    import threading
 
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
-        yield
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers can only be set from the main thread, where signals arrive
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+
+    def record(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, record) for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 _AT_FDCWD = -100

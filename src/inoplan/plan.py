@@ -90,11 +90,21 @@ class Cycle:
 
 @dataclass(frozen=True)
 class CycleLimit:
-    """How many cycles the patient may get, and why (spec section 4)."""
+    """How many cycles the plan has, how many may be asked for, and why (spec section 4).
+
+    ``cycles`` is what is planned (the request's ``--cycles`` included, when the
+    rules allow it); ``most`` the most ``--cycles`` may ask for. They differ with
+    HSCT intent: 2 cycles are planned and a third only when asked for.
+    """
 
     cycles: int
     reason: str
     note: str | None = None
+    most: int = 0
+
+    def __post_init__(self) -> None:
+        if self.most < self.cycles:
+            object.__setattr__(self, "most", self.cycles)
 
 
 @dataclass(frozen=True)
@@ -189,35 +199,57 @@ def followup_dates(last_dose: date) -> FollowUp:
     )
 
 
-def cycle_limit(response: Response, hsct: bool, mrd: Mrd) -> CycleLimit:
-    """The number of cycles allowed for this response, HSCT intent and MRD status."""
+def cycle_limit(
+    response: Response, hsct: bool, mrd: Mrd, requested: int | None = None
+) -> CycleLimit:
+    """The cycles planned for this response, HSCT intent and MRD status, and why.
+
+    ``requested`` is ``--cycles``: with HSCT intent it is how a third cycle is
+    asked for (spec section 4) [inoplan, revised]: 2 cycles by default; a third
+    only when asked for and the patient has not reached CR/CRi with MRD
+    negativity.
+    """
+    third = requested is not None and requested >= rules.HSCT_CYCLES_EXTENDED
+    mrd_negative_cr = response.is_remission and mrd is Mrd.NEGATIVE
     if response is Response.PENDING:
+        if hsct:
+            # The third cycle may be asked for now: it is planned once the response is
+            # assessed, unless CR/CRi with MRD negativity is reached (inoplan replan).
+            return CycleLimit(
+                1,
+                "response pending: only cycle 1 is planned; the regimen and number of later "
+                f"cycles depend on the response assessment; proceeding to HSCT: "
+                f"{rules.HSCT_REASON}, {rules.HSCT_THIRD_ALLOWED}",
+                "a third cycle was asked for (--cycles): it is planned after the assessment "
+                "unless CR/CRi with MRD negativity is reached"
+                if third
+                else None,
+                most=rules.HSCT_CYCLES_EXTENDED,
+            )
         return CycleLimit(
             1,
             "response pending: only cycle 1 is planned; the regimen and number of later "
             "cycles depend on the response assessment",
         )
     if hsct:
-        if not response.is_remission:
+        if mrd_negative_cr:
+            return CycleLimit(
+                rules.HSCT_CYCLES,
+                f"proceeding to HSCT with CR/CRi and MRD negative: {rules.HSCT_REASON}; "
+                f"{rules.HSCT_THIRD_REFUSED}",
+            )
+        status = "without CR/CRi" if not response.is_remission else f"with CR/CRi, MRD {mrd.value}"
+        reason = f"proceeding to HSCT {status}: {rules.HSCT_REASON}, {rules.HSCT_THIRD_ALLOWED}"
+        if third:
             return CycleLimit(
                 rules.HSCT_CYCLES_EXTENDED,
-                f"proceeding to HSCT without CR/CRi: {rules.HSCT_CYCLES} cycles, and a third "
-                "may be considered when CR/CRi with MRD negativity is not reached",
-            )
-        if mrd is Mrd.POSITIVE:
-            return CycleLimit(
-                rules.HSCT_CYCLES_EXTENDED,
-                f"proceeding to HSCT with CR/CRi but MRD positive: {rules.HSCT_CYCLES} cycles, "
-                "and a third may be considered",
-            )
-        if mrd is Mrd.NEGATIVE:
-            return CycleLimit(
-                rules.HSCT_CYCLES, "proceeding to HSCT with CR/CRi and MRD negative: 2 cycles"
+                f"{reason}: a third is planned as asked (--cycles)",
+                most=rules.HSCT_CYCLES_EXTENDED,
             )
         return CycleLimit(
             rules.HSCT_CYCLES,
-            "proceeding to HSCT with CR/CRi, MRD unknown: 2 cycles",
-            "a third cycle may be considered if MRD negativity is not reached after 2 cycles",
+            f"{reason}: ask for it with --cycles {rules.HSCT_CYCLES_EXTENDED}",
+            most=rules.HSCT_CYCLES_EXTENDED,
         )
     if not response.is_remission:
         return CycleLimit(
@@ -226,6 +258,58 @@ def cycle_limit(response: Response, hsct: bool, mrd: Mrd) -> CycleLimit:
             "discontinue treatment",
         )
     return CycleLimit(rules.MAX_CYCLES, "not proceeding to HSCT: up to 6 cycles")
+
+
+def effective_hsct(plan: Plan) -> bool:
+    """Whether the plan proceeds to HSCT: the request, then its HSCT decisions in date order."""
+    hsct = plan.request.hsct
+    decisions = sorted(
+        (dict(r) for r in plan.events if dict(r).get("event") == "hsct"),
+        key=lambda r: r.get("date", ""),
+    )
+    for record in decisions:
+        hsct = record.get("decision") == "yes"
+    return hsct
+
+
+def boxed_warning(plan: Plan) -> tuple[Reminder, ...]:
+    """The boxed warning (spec 4a) with the points that concern this plan.
+
+    Every plan carries :data:`rules.BOXED_WARNING`; a plan proceeding to HSCT
+    adds :data:`rules.BOXED_WARNING_HSCT`, a plan of 3 or more cycles
+    :data:`rules.BOXED_WARNING_CYCLES`.
+    """
+    return (*rules.BOXED_WARNING, *course_points(effective_hsct(plan), len(plan.cycles)))
+
+
+def course_points(hsct: bool, cycles: int) -> tuple[Reminder, ...]:
+    """The boxed-warning points specific to HSCT intent and to a plan of 3+ cycles."""
+    out: list[Reminder] = []
+    if hsct:
+        out.append(rules.BOXED_WARNING_HSCT)
+    if cycles >= rules.MANY_CYCLES:
+        point = rules.BOXED_WARNING_CYCLES
+        out.append(point._replace(text=point.text.format(cycles=cycles)))
+    return tuple(out)
+
+
+def course_warnings(hsct: bool, cycles: int) -> list[str]:
+    """The plan-specific boxed-warning points that are also warnings.
+
+    With HSCT intent both are (spec 4a: "the plan's warnings name the
+    HSCT-specific points"; spec 4: a planned third cycle "prints the VOD warning
+    about more cycles"). Without HSCT, 3 to 6 cycles are the label's standard
+    course: the number of cycles is named in the boxed warning of the plan, not
+    repeated as a warning on every standard plan [inoplan].
+    """
+    return [p.text for p in course_points(hsct, cycles)] if hsct else []
+
+
+def is_course_warning(text: str) -> bool:
+    """Whether ``text`` is one of :func:`course_warnings` (recomputed on a re-plan)."""
+    return text == rules.BOXED_WARNING_HSCT.text or text.endswith(
+        rules.BOXED_WARNING_CYCLES.text.split("}", 1)[1]
+    )
 
 
 def regimen_for(cycle_number: int, response: Response) -> Regimen:
@@ -265,24 +349,28 @@ def validate_request(request: PlanRequest) -> CycleLimit:
             f"{request.first_cycle_days} is not allowed; cycle 1 lasts 21 days, "
             "or 28 when extended",
         )
-    limit = cycle_limit(request.response, request.hsct, request.mrd)
+    limit = cycle_limit(request.response, request.hsct, request.mrd, request.cycles)
     if request.cycles is not None:
         if request.cycles < 1:
             raise InputError("--cycles", f"{request.cycles} is not allowed; plan at least 1 cycle")
-        if request.cycles > limit.cycles:
+        if request.cycles > limit.most:
             raise InputError(
                 "--cycles",
-                f"{request.cycles} is above the limit of {limit.cycles}: {limit.reason}",
+                f"{request.cycles} is above the limit of {limit.most}: {limit.reason}",
             )
     if request.blasts_per_mm3 is not None and request.blasts_per_mm3 < 0:
         raise InputError("--blasts", "a blast count cannot be negative")
     return limit
 
 
-def make_plan(request: PlanRequest) -> Plan:
-    """Plan the course: cycles back to back, doses on days 1, 8 and 15."""
+def make_plan(request: PlanRequest, today: date | None = None) -> Plan:
+    """Plan the course: cycles back to back, doses on days 1, 8 and 15.
+
+    ``today`` (``inoplan schedule``, ``inoplan batch``): a start before it is
+    planned with a warning. A re-plan passes none: its start is in the past.
+    """
     limit = validate_request(request)
-    count = request.cycles if request.cycles is not None else limit.cycles
+    count = min(request.cycles, limit.cycles) if request.cycles is not None else limit.cycles
     cycles: list[Cycle] = []
     start = request.start
     for number in range(1, count + 1):
@@ -292,6 +380,12 @@ def make_plan(request: PlanRequest) -> Plan:
         start = start + timedelta(days=length)
 
     warnings: list[str] = []
+    if today is not None and request.start < today:
+        warnings.append(
+            f"{rules.PAST_START_WARNING} (cycle 1 day 1 {request.start.isoformat()}, today "
+            f"{today.isoformat()})"
+        )
+    warnings.extend(course_warnings(request.hsct, len(cycles)))
     if request.bsa.capped:
         warnings.append(
             f"{rules.BSA_CAP_WARNING} (BSA {request.bsa.uncapped_m2} m2 capped to "
@@ -306,13 +400,13 @@ def make_plan(request: PlanRequest) -> Plan:
             f"peripheral blasts {blasts:,}/mm3 are above {rules.MAX_BLASTS_PER_MM3:,}/mm3: "
             f"{rules.CYTOREDUCTION.text[0].lower()}{rules.CYTOREDUCTION.text[1:]}"
         )
-    reminders.extend((rules.ECG, rules.RENAL))
+    reminders.extend((rules.HEPATIC_START, rules.ECG, rules.RENAL))
 
     notes: list[str] = []
     if limit.note:
         notes.append(limit.note)
-    if request.cycles is not None and request.cycles < limit.cycles:
-        notes.append(f"{request.cycles} of up to {limit.cycles} cycles planned (--cycles)")
+    if request.cycles is not None and count == request.cycles < limit.most:
+        notes.append(f"{request.cycles} of up to {limit.most} cycles planned (--cycles)")
     if request.first_cycle_days == 28:
         notes.append("cycle 1 extended to 28 days (7-day treatment-free interval from day 21)")
     if request.mrd is not Mrd.UNKNOWN and not request.hsct:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from inoplan import rules
-from inoplan.plan import Dose, Plan, status_text
+from inoplan.plan import Dose, Plan, boxed_warning, status_text
 
 NOTICE = (
     "Decision support only: check every dose and date against the current "
@@ -214,10 +214,25 @@ def reminders_text(plan: Plan) -> Text:
     return text
 
 
+def boxed_warning_view(plan: Plan) -> Panel:
+    """The label's boxed warning (spec 4a), framed as the label frames it.
+
+    A point that is also one of the plan's warnings (HSCT intent) is printed
+    once, with the warnings below.
+    """
+    head, _, rest = rules.BOXED_WARNING_TITLE.partition(": ")
+    text = Text(rest[:1].upper() + rest[1:] + ":")
+    for r in boxed_warning(plan):
+        if r.display not in plan.warnings:
+            text.append(f"\n- {r.display}")
+    return Panel(text, title=head, title_align="left")
+
+
 def plan_view(plan: Plan, width: int = 80) -> Group:
     """Everything, top to bottom, for a terminal ``width`` columns wide."""
     parts: list[object] = [
-        Panel(summary(plan), title="inotuzumab ozogamicin plan", title_align="left")
+        Panel(summary(plan), title="inotuzumab ozogamicin plan", title_align="left"),
+        boxed_warning_view(plan),
     ]
     for w in plan.warnings:
         parts.append(Text(f"WARNING: {w}", style="bold yellow"))

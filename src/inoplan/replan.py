@@ -67,6 +67,7 @@ from inoplan.events import (
     TwoDoseDays,
     describe,
     event_to_record,
+    is_low_count,
 )
 from inoplan.plan import (
     Cycle,
@@ -74,8 +75,11 @@ from inoplan.plan import (
     Dose,
     Plan,
     PlanRequest,
+    course_warnings,
     cycle_limit,
     dose_mg,
+    effective_hsct,
+    is_course_warning,
     make_plan,
     regimen_for,
 )
@@ -193,7 +197,9 @@ class _Builder:
         self.doses: list[Dose] = []
         self.omitted: list[Dose] = []
         self.cycles: list[tuple[int, date, int, Regimen, list[Dose]]] = []
-        self.warnings: list[str] = list(self.base.warnings)
+        # The boxed-warning points of HSCT intent and of 3+ cycles follow the course as
+        # re-planned (see _assemble), not the request alone.
+        self.warnings: list[str] = [w for w in self.base.warnings if not is_course_warning(w)]
         self.notes: list[str] = []
         self.used: set[int] = set()  # ids of dose events that were applied
         self.blocked_until: date | None = None
@@ -320,10 +326,26 @@ class _Builder:
         resume = start + timedelta(days=ev.days)
         why = f" ({ev.reason})" if ev.reason else ""
         hits = rules.interruption_rules(ev.days)
-        rule = "; ".join(r.short for r in hits)
+        acted: list[str] = []
+        for r in hits:
+            if r.action == "omit_next" and ref.day == 1:
+                # A day 1 is never omitted: the cycle waits for the end of the interruption.
+                acted.append(
+                    f"{ref.label} waits for the end of the interruption (a day 1 is "
+                    "delayed, not omitted)"
+                )
+            elif r.action == "modify_next_cycle":
+                target = ref.cycle if ref.day == 1 else ref.cycle + 1
+                current = self._level(10_000)
+                level = 1 if current is None else current.level + 1
+                because = f"{ev.days}-day interruption before {ref.label}"
+                self.mods.append(_Modification(target, min(level, 3), because))
+                acted.append(_modification_text(min(level, 3), target))
+            else:
+                acted.append(r.short)
         notes = [
             f"{ev.days}-day interruption for toxicity from {_d(start)}{why}, resumes "
-            f"{_d(resume)}: {rule} ({rules.VERIFY_NOTE})"
+            f"{_d(resume)}: {'; '.join(acted)} ({rules.VERIFY_NOTE})"
         ]
         if any(r.action == "consider_discontinuation" for r in hits):
             self.warnings.append(
@@ -331,12 +353,11 @@ class _Builder:
                 f"discontinuation; the clinician decides (record it with --discontinue) "
                 f"({rules.VERIFY_NOTE})"
             )
-        if any(r.action == "modify_next_cycle" for r in hits):
-            target = ref.cycle if ref.day == 1 else ref.cycle + 1
-            current = self._level(10_000)
-            level = 1 if current is None else current.level + 1
-            because = f"{ev.days}-day interruption before {ref.label}"
-            self.mods.append(_Modification(target, min(level, 3), because))
+        if ref.day != 1 and is_low_count(ev.reason, ev.category):
+            self.warnings.append(
+                f"{ref.label} interrupted for a low count ({_reason_text(ev)}): planned as "
+                f"recorded; {rules.LOW_COUNT_DAYS_8_15}"
+            )
         self.blocked_until = resume
         self.blocked_by = ev
         return start, resume, notes
@@ -392,7 +413,7 @@ class _Builder:
                     start = self._open_day1(ref, start, day1_notes)
             self._apply_status_until(start)
         # The limit as it stands when this cycle would start.
-        self.limit = cycle_limit(self.response, self.hsct, self.mrd)
+        self.limit = cycle_limit(self.response, self.hsct, self.mrd, self.request.cycles)
         cap = self.limit.cycles
         if self.request.cycles is not None:
             cap = min(cap, self.request.cycles)
@@ -437,7 +458,7 @@ class _Builder:
                     )
                 start = given.date
                 self._apply_status_until(start)
-                self.limit = cycle_limit(self.response, self.hsct, self.mrd)
+                self.limit = cycle_limit(self.response, self.hsct, self.mrd, self.request.cycles)
         regimen = regimen_for(n, self.response)
         self._check_reescalation(n, regimen, mod)
         length = self.request.first_cycle_days if n == 1 else regimen.length_days
@@ -537,7 +558,12 @@ class _Builder:
                 raise InputError(held.source, f"{ref.label} is already omitted ({omit})")
             self._check_not_after_stop(held, when)
             self.used.add(id(held))
-            omit = f"held: {held.reason}"
+            omit = f"held: {_reason_text(held)}"
+            if is_low_count(held.reason, held.category):
+                self.warnings.append(
+                    f"{ref.label} held for a low count ({_reason_text(held)}): planned as "
+                    f"recorded; {rules.LOW_COUNT_DAYS_8_15}"
+                )
         given = self.idx.given.get(ref)
         status = "planned"
         if given is not None:
@@ -574,6 +600,11 @@ class _Builder:
         if when > hi and omit is None:
             notes.append(
                 f"outside its window ({_d(lo)} to {_d(hi)}) because of the delay: check with the "
+                "clinician"
+            )
+            self.warnings.append(
+                f"{ref.label} on {_d(when)} is outside its window, {_d(lo)} to {_d(hi)} (day "
+                f"{ref.day} +/- {rules.DOSE_WINDOW_DAYS[ref.day]} days, label): check with the "
                 "clinician"
             )
         if mod_note and omit is None:
@@ -800,6 +831,12 @@ class _Builder:
                         f"cycle {n} lasts {gap} days (planned {length}): cycle {n + 1} starts "
                         f"{_d(self.cycles[i + 1][1])}"
                     )
+                    if n == 1 and gap > rules.FIRST_CYCLE_MAX_DAYS:
+                        self.warnings.append(
+                            f"cycle 1 lasts {gap} days: longer than the "
+                            f"{rules.FIRST_CYCLE_MAX_DAYS} days the label allows (21, may be "
+                            "extended up to 28); check with the clinician"
+                        )
                     length = max(length, gap)
             cycles.append(
                 Cycle(
@@ -812,7 +849,7 @@ class _Builder:
         if self.stopped is not None:
             self.notes.insert(0, f"Treatment ended: {self.stopped}")
             disc = self.idx.discontinue
-            if disc is not None and _is_liver(disc.reason):
+            if disc is not None and (disc.category == "hepatic" or _is_liver(disc.reason)):
                 self.notes.insert(1, f"Label: {rules.VOD_RULE}")
         elif self.idx.discontinue is not None:
             disc = self.idx.discontinue
@@ -829,17 +866,40 @@ class _Builder:
         if limit.note and limit.note not in self.notes:
             self.notes.append(limit.note)
         records = tuple(tuple(event_to_record(e).items()) for e in self.events)
+        hsct = effective_hsct(replace(self.base, events=records))
+        warnings = [*self.warnings, *course_warnings(hsct, len(cycles))]
         return Plan(
             request=self.request,
             limit=limit,
             cycles=tuple(cycles),
-            warnings=tuple(dict.fromkeys(w for w in self.warnings if w)),
+            warnings=tuple(dict.fromkeys(w for w in warnings if w)),
             notes=tuple(dict.fromkeys(self.notes)),
             reminders=self.base.reminders,
             omitted=tuple(self.omitted),
             events=records,
             revision=max((e.revision for e in self.events), default=0),
         )
+
+
+def _modification_text(level: int, cycle: int) -> str:
+    """The step of the >= 14-day rule that acted (spec section 6)."""
+    if level == 1:
+        return f"reduce the total dose of cycle {cycle} by 25%"
+    if level == 2:
+        return (
+            f"2 doses per cycle from cycle {cycle} (a further modification after the 25% reduction)"
+        )
+    return (
+        f"discontinue permanently from cycle {cycle} (the 25% reduction and 2 doses per cycle "
+        "were not tolerated)"
+    )
+
+
+def _reason_text(ev: Held | Interruption) -> str:
+    reason = ev.reason or ""
+    if ev.category is None:
+        return reason
+    return f"{ev.category}: {reason}" if reason else ev.category
 
 
 def _is_liver(reason: str) -> bool:
@@ -911,12 +971,25 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
     cycles = tuple(replace(c, doses=tuple(bump(d) for d in c.doses)) for c in plan.cycles)
     omitted = [bump(d) for d in plan.omitted]
     now = {(d.cycle, d.day) for d in (*plan.doses, *plan.omitted)}
-    why = next((n for n in plan.notes if n.startswith("Treatment ended: ")), None)
-    why = (
-        why[len("Treatment ended: ") :]
-        if why
-        else f"the plan now has {len(plan.cycles)} cycles ({plan.limit.reason})"
+    ended = next((n for n in plan.notes if n.startswith("Treatment ended: ")), None)
+    planned = {c.number for c in plan.cycles}
+    two_days = next(
+        (dict(r).get("dose_days") for r in plan.events if dict(r).get("event") == "two_dose_days"),
+        None,
     )
+
+    def why(d: Dose) -> str:
+        """The rule that removed ``d``: the end of treatment, 2 doses per cycle, the limit."""
+        if ended is not None:
+            return ended[len("Treatment ended: ") :]
+        if d.cycle in planned and two_days:
+            days = " and ".join(two_days.split(","))
+            return (
+                f"2 doses per cycle (days {days}, the clinician's choice) after a further "
+                f"interruption of >= 14 days: day {d.day} is no longer given"
+            )
+        return f"the plan now has {len(plan.cycles)} cycles ({plan.limit.reason})"
+
     for d in (*previous.doses, *previous.omitted):
         if (d.cycle, d.day) in now:
             continue
@@ -927,7 +1000,7 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
                 replace(
                     d,
                     status="omitted",
-                    notes=(*d.notes, f"cancelled: {why}"),
+                    notes=(*d.notes, f"cancelled: {why(d)}"),
                     sequence=d.sequence + 1,
                 )
             )

@@ -84,8 +84,19 @@ MIN_DAYS_BETWEEN_DOSES: Final = 6
 
 MAX_CYCLES: Final = 6
 MAX_CYCLES_WITHOUT_CR: Final = 3
+#: Proceeding to HSCT: "the recommended duration of treatment is 2 cycles" [L]. inoplan
+#: plans 2 by default whatever the MRD status [inoplan, revised].
 HSCT_CYCLES: Final = 2
+#: "A third cycle may be considered for those patients who do not achieve CR/CRi and MRD
+#: negativity after 2 cycles" [L]: planned only when asked for (``--cycles 3``) [inoplan].
 HSCT_CYCLES_EXTENDED: Final = 3
+#: The words of the reason line (spec section 4).
+HSCT_REASON: Final = f"{HSCT_CYCLES} cycles recommended before HSCT"
+HSCT_THIRD_ALLOWED: Final = "a third may be considered (label)"
+HSCT_THIRD_REFUSED: Final = (
+    "a third is not planned for CR/CRi with MRD negativity (label: a third may be considered "
+    "only for patients who do not achieve CR/CRi and MRD negativity)"
+)
 
 # --- Around each dose (spec section 5) --------------------------------------------
 
@@ -120,6 +131,14 @@ BLOOD_COUNT: Final = Reminder("blood_count", "Complete blood count before each d
 #: Reminders attached to every infusion, in display order.
 DOSE_REMINDERS: Final = (PREMEDICATION, OBSERVATION, BLOOD_COUNT, LIVER_TESTS)
 
+#: Starting hepatic function (spec section 4a) [S, 8.6]: shown with the course reminders.
+HEPATIC_START: Final = Reminder(
+    "hepatic_start",
+    "Hepatic impairment at the start: no starting-dose adjustment for total bilirubin <= 1.5 x "
+    "ULN and AST/ALT <= 2.5 x ULN; safety above that is not established",
+    "S",
+)
+
 ECG: Final = Reminder(
     "ecg",
     "ECG and electrolytes before starting, after starting any drug that prolongs QTc, "
@@ -139,6 +158,93 @@ CYTOREDUCTION: Final = Reminder(
 )
 #: Peripheral blast count (per mm3) above which cytoreduction is due before C1D1 [L].
 MAX_BLASTS_PER_MM3: Final = 10_000
+
+# --- Boxed warning (spec section 4a) [L] --------------------------------------------
+# The US label opens with a boxed warning (the EU SmPC says the same in 4.4). Every
+# plan carries it, in every output; a plan with HSCT intent and a plan of 3 or more
+# cycles also carry the points that concern them, as warnings.
+
+BOXED_WARNING_TITLE: Final = (
+    "BOXED WARNING: hepatotoxicity, including hepatic veno-occlusive disease (VOD/SOS), and "
+    "higher post-HSCT non-relapse mortality"
+)
+#: The points every plan carries, in display order.
+BOXED_WARNING: Final = (
+    Reminder(
+        "hepatotoxicity",
+        "Hepatotoxicity, including fatal and life-threatening hepatic veno-occlusive disease "
+        "(VOD, also called sinusoidal obstruction syndrome, SOS), occurred",
+        "L",
+    ),
+    Reminder(
+        "vod_after_hsct",
+        "The risk of VOD was greater in patients who underwent HSCT after treatment; HSCT "
+        "conditioning regimens containing 2 alkylating agents and a last total bilirubin >= ULN "
+        "before HSCT are significantly associated with a higher VOD risk",
+        "L",
+    ),
+    Reminder(
+        "vod_risk_factors",
+        "Other VOD risk factors: ongoing or prior liver disease, prior HSCT, increased age, later "
+        "salvage lines and a greater number of treatment cycles; patients with prior VOD or "
+        "serious ongoing liver disease are at increased risk of worsening liver disease, VOD "
+        "included",
+        "L",
+    ),
+    Reminder(
+        "liver_test_action",
+        "Elevated liver tests may require dose interruption, dose reduction or permanent "
+        "discontinuation; discontinue permanently if VOD occurs",
+        "L",
+    ),
+    Reminder(
+        "vod_signs",
+        "Monitor for signs and symptoms of VOD: elevated total bilirubin, hepatomegaly (may be "
+        "painful), rapid weight gain, ascites; VOD was reported up to 56 days after the last dose",
+        "L",
+    ),
+    Reminder(
+        "post_hsct_mortality",
+        "Higher post-HSCT non-relapse mortality was seen in patients who received inotuzumab "
+        "ozogamicin, giving a higher day-100 post-HSCT mortality",
+        "L",
+    ),
+)
+#: The same points in few words, for a printed page where the full text does not fit
+#: (the clinician's calendar); keyed as :data:`BOXED_WARNING`.
+BOXED_WARNING_SHORT: Final = {
+    "hepatotoxicity": "hepatotoxicity, including fatal and life-threatening VOD/SOS",
+    "vod_after_hsct": "VOD risk greater after HSCT (2 alkylating agents in the conditioning "
+    "and a last total bilirubin >= ULN before HSCT raise it)",
+    "vod_risk_factors": "other risk factors: ongoing or prior liver disease, prior HSCT, "
+    "increased age, later salvage lines, more treatment cycles",
+    "liver_test_action": "elevated liver tests may require interruption, reduction or "
+    "discontinuation; discontinue permanently if VOD occurs",
+    "vod_signs": "watch for rising total bilirubin, hepatomegaly, rapid weight gain, ascites, "
+    "up to 56 days after the last dose",
+    "post_hsct_mortality": "higher post-HSCT non-relapse mortality (day 100)",
+}
+
+#: With HSCT intent (``--hsct`` or an HSCT decision): the HSCT-specific points, as one
+#: warning. The two risk factors are printed as risk factors, not as an instruction
+#: ("avoid conditioning with 2 alkylating agents" is [?] in the spec).
+BOXED_WARNING_HSCT: Final = Reminder(
+    "hsct",
+    "proceeding to HSCT (boxed warning): the risk of VOD is greater after HSCT; conditioning "
+    "regimens containing 2 alkylating agents and a last total bilirubin >= ULN before HSCT are "
+    "significantly associated with a higher VOD risk; post-HSCT non-relapse mortality is higher; "
+    "after HSCT, monitor liver tests closely during the first month, then less often, per "
+    "standard practice",
+    "L",
+)
+#: A plan of this many cycles or more names the number of cycles as a VOD risk factor.
+MANY_CYCLES: Final = 3
+BOXED_WARNING_CYCLES: Final = Reminder(
+    "many_cycles",
+    "{cycles} cycles planned (boxed warning): a greater number of treatment cycles is a risk "
+    "factor for VOD",
+    "L",
+)
 
 # --- After treatment (spec section 9) [L] ------------------------------------------
 
@@ -234,10 +340,35 @@ REDUCED_TOTAL_FRACTION: Final = Decimal("0.75")
 #: Doses per cycle at the second modification level [?]; which days is the clinician's choice.
 TWO_DOSES_PER_CYCLE: Final = 2
 
+#: What an event's reason is about [inoplan]: besides the free text, so a rule can act on
+#: it (a held day 8/15 for a low count warns, below).
+REASON_CATEGORIES: Final = ("hematologic", "hepatic", "infusion-reaction", "other")
+#: Words of a free-text reason that name a low count (spec section 6) [inoplan]; matched
+#: as whole words, case-insensitive.
+LOW_COUNT_WORDS: Final = (
+    "neutropenia",
+    "neutropenic",
+    "thrombocytopenia",
+    "thrombocytopenic",
+    "anc",
+    "neutrophils",
+    "platelets",
+    "platelet",
+)
+#: A held or interrupted day 8/15 for a low count is planned as asked, with this quote [L].
+LOW_COUNT_DAYS_8_15: Final = (
+    "label: doses on days 8 and 15 are not interrupted for neutropenia or thrombocytopenia; "
+    "interruptions within a cycle are for non-hematologic toxicity"
+)
+
 #: "VOD/SOS or other severe liver toxicity: permanently discontinue" [L].
 VOD_RULE: Final = "VOD/SOS or other severe liver toxicity: permanently discontinue"
 #: Hematologic rule for a late day 1 (US) [L].
 LATE_CYCLE_DAYS: Final = 28
+#: Cycle 1 "may be extended up to 28 days" [L]: a longer cycle 1 is a warning [inoplan].
+FIRST_CYCLE_MAX_DAYS: Final = 28
+#: A ``schedule`` start date before today [inoplan] (spec section 3).
+PAST_START_WARNING: Final = "start date is in the past: is this a record of a course already given?"
 LATE_CYCLE_NOTE: Final = (
     "US label: discontinue if low ANC or platelets persist more than 28 days and are "
     "suspected to be drug-related"

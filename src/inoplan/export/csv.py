@@ -10,7 +10,13 @@ plan by column name:
   ``notes`` (why it differs from the plain regimen);
 - ``policy``: the dosing policy, the same one line on every row. A leading
   comment line would break ``csv.DictReader``, pandas and spreadsheet imports;
-  a column at the end keeps every row a dose.
+  a column at the end keeps every row a dose;
+- ``warnings``: the plan's warnings (what a person must look at), the same on
+  every row, so a script that reads one row still sees them; those about one
+  dose start with its label (``C2D8 ...``);
+- ``boxed_warning``: the label's boxed warning in one line, with the points
+  specific to this plan (HSCT, 3 or more cycles); the full text is in the JSON
+  plan and the HTML calendar.
 
 A re-planned plan also lists the doses no longer given, so a script sees what
 changed.
@@ -30,7 +36,8 @@ import io
 import re
 from collections.abc import Iterable
 
-from inoplan.plan import Plan
+from inoplan import rules
+from inoplan.plan import Plan, course_points
 from inoplan.provenance import policy_of
 
 COLUMNS = (
@@ -47,6 +54,8 @@ COLUMNS = (
     "sequence",
     "notes",
     "policy",
+    "warnings",
+    "boxed_warning",
 )
 
 
@@ -67,10 +76,20 @@ def safe_row(cells: Iterable[str]) -> list[str]:
     return [safe_cell(c) for c in cells]
 
 
+def boxed_line(plan: Plan) -> str:
+    """The boxed warning's title, then the points specific to this plan."""
+    from inoplan.plan import effective_hsct
+
+    specific = course_points(effective_hsct(plan), len(plan.cycles))
+    return "; ".join([rules.BOXED_WARNING_TITLE, *(p.text for p in specific)])
+
+
 def rows(plan: Plan) -> Iterable[list[str]]:
     """One list of cell texts per dose, in :data:`COLUMNS` order."""
     pid = plan.request.patient_id or ""
     policy = policy_of(plan).line
+    warnings = "; ".join(plan.warnings)
+    boxed = boxed_line(plan)
     every = (*plan.doses, *plan.omitted)
     for d in sorted(every, key=lambda d: (d.date, d.cycle, d.day)):
         omitted = d.status == "omitted"
@@ -89,6 +108,8 @@ def rows(plan: Plan) -> Iterable[list[str]]:
                 str(d.sequence),
                 "; ".join(d.notes),
                 policy,
+                warnings,
+                boxed,
             ]
         )
 

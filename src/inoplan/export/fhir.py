@@ -172,13 +172,22 @@ def bsa_observation(plan: Plan, ids: _Ids) -> dict[str, Any]:
     return obs
 
 
+def boxed_warning_text(plan: Plan) -> str:
+    """The label's boxed warning (spec 4a) as one note, with this plan's specific points."""
+    from inoplan.plan import boxed_warning
+
+    return f"{rules.BOXED_WARNING_TITLE}. " + " ".join(f"{r.display}." for r in boxed_warning(plan))
+
+
 def care_plan(plan: Plan, cycle: Cycle, ids: _Ids) -> dict[str, Any]:
     """One cycle, with its cycle number, period and doses.
 
-    The plan's warnings and notes go on every cycle: a receiving system may show
-    one cycle alone, and a warning (a BSA cap, a high blast count) must not be lost.
+    The label's boxed warning, the plan's warnings and its notes go on every
+    cycle: a receiving system may show one cycle alone, and a warning (a BSA cap,
+    a high blast count) must not be lost.
     """
-    notes = [{"text": f"WARNING: {w}"} for w in plan.warnings]
+    notes = [{"text": boxed_warning_text(plan)}]
+    notes += [{"text": f"WARNING: {w}"} for w in plan.warnings]
     notes += [{"text": n} for n in plan.notes]
     out: dict[str, Any] = {
         "resourceType": "CarePlan",

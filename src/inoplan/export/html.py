@@ -25,7 +25,7 @@ from html import escape
 from typing import TYPE_CHECKING, Final, Literal
 
 from inoplan import __version__, rules
-from inoplan.plan import Dose, Plan, status_text
+from inoplan.plan import Dose, Plan, boxed_warning, status_text
 from inoplan.rules import Response
 
 if TYPE_CHECKING:
@@ -41,7 +41,9 @@ LAST_MARK: Final = "\u2605"  # ★ star
 #: The fixed sentences of the calendar, by language. Clinical content follows
 #: clinical-spec.md section 5 (premedication before each dose [L]; observation
 #: during and for at least 1 hour after the infusion [L]; liver tests before and
-#: after each dose [S]) and section 9 (contraception and breastfeeding [L]).
+#: after each dose [S]), section 4a (the boxed warning in plain words: signs of
+#: VOD to report at once [L, 5.1]) and section 9 (contraception and
+#: breastfeeding [L]).
 PHRASES: Final[dict[str, dict[str, str]]] = {
     "en": {
         "title": "Treatment calendar",
@@ -67,6 +69,9 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "every_infusion": "With every infusion",
         "pending": "Only the first cycle is planned. Later cycles depend on how the treatment "
         "works; your care team will plan them.",
+        "liver_watch": "Tell your care team at once about weight gain, swelling of the belly "
+        "or pain under the right ribs: they can be signs of a serious liver problem, also in "
+        "the 8 weeks after the last infusion.",
         "notice": "Your care team may change these dates. Always follow their instructions.",
     },
     "de": {
@@ -94,6 +99,10 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "every_infusion": "Bei jeder Infusion",
         "pending": "Nur der erste Zyklus ist geplant. Die weiteren Zyklen hängen vom "
         "Ansprechen ab; Ihr Behandlungsteam plant sie.",
+        "liver_watch": "Melden Sie Ihrem Behandlungsteam sofort, wenn Ihr Gewicht zunimmt, "
+        "Ihr Bauch anschwillt oder Sie Schmerzen unter den rechten Rippen haben: Das können "
+        "Zeichen einer ernsten Lebererkrankung sein, auch in den 8 Wochen nach der letzten "
+        "Infusion.",
         "notice": "Ihr Behandlungsteam kann diese Termine ändern. Folgen Sie immer seinen "
         "Anweisungen.",
     },
@@ -123,6 +132,10 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "every_infusion": "À chaque perfusion",
         "pending": "Seul le premier cycle est prévu. Les cycles suivants dépendent de la "
         "réponse au traitement\u00a0; votre équipe soignante les planifiera.",
+        "liver_watch": "Prévenez tout de suite votre équipe soignante en cas de prise de "
+        "poids, de gonflement du ventre ou de douleur sous les côtes à droite\u00a0: ce "
+        "peuvent être les signes d\u2019un problème grave du foie, aussi dans les 8 semaines "
+        "après la dernière perfusion.",
         "notice": "Votre équipe soignante peut modifier ces dates. Suivez toujours ses "
         "instructions.",
     },
@@ -151,6 +164,9 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "every_infusion": "Con cada infusión",
         "pending": "Solo está planificado el primer ciclo. Los ciclos siguientes dependen de la "
         "respuesta; su equipo médico los planificará.",
+        "liver_watch": "Avise de inmediato a su equipo médico si aumenta de peso, se le hincha "
+        "el abdomen o tiene dolor debajo de las costillas del lado derecho: pueden ser signos de "
+        "un problema grave del hígado, también en las 8 semanas después de la última infusión.",
         "notice": "Su equipo médico puede cambiar estas fechas. Siga siempre sus indicaciones.",
     },
 }
@@ -177,17 +193,17 @@ body { margin: 0; color: #000; background: #fff;
 header.page { display: flex; justify-content: space-between; align-items: baseline;
   gap: 4mm; border-bottom: 2px solid #000; padding-bottom: 1mm; font-size: 10.5pt; }
 header.page .who { font-weight: bold; }
-h2 { font-size: 22pt; margin: 1.5mm 0 1mm; }
-h3 { font-size: 12.5pt; margin: 2.5mm 0 1mm; }
+h2 { font-size: 20pt; margin: 1mm 0 0.5mm; }
+h3 { font-size: 12.5pt; margin: 1.5mm 0 0.5mm; }
 table.grid { width: 100%; border-collapse: separate; border-spacing: 1mm; table-layout: fixed; }
 table.grid th { font-size: 12pt; padding: 0.5mm 0; text-align: center;
   border-bottom: 2px solid #000; }
 table.grid abbr { text-decoration: none; }
-table.grid td { height: 12mm; vertical-align: top; padding: 0.8mm 1.2mm;
+table.grid td { height: 10mm; vertical-align: top; padding: 0.8mm 1.2mm;
   border: 1px solid #444; font-size: 10.5pt; line-height: 1.2; }
 table.grid td.empty { border: none; }
 table.grid td .num { display: flex; justify-content: space-between; align-items: baseline;
-  font-size: 15pt; font-weight: bold; line-height: 1.15; }
+  font-size: 14pt; font-weight: bold; line-height: 1.15; }
 table.grid td .mark { font-size: 14pt; }
 table.grid td.infusion { border: 4px solid #000; padding: 0.5mm 1mm; }
 table.grid td .what, table.grid td .mg { font-weight: bold; }
@@ -202,12 +218,15 @@ section.summary ul, section.notes ul { margin: 1mm 0 0; padding-left: 5mm; }
 section.notes { font-size: 10.5pt; }
 section.key ul, section.legend ul { margin: 0; padding-left: 5mm; }
 section.key li { font-size: 11.5pt; margin-bottom: 0.5mm; }
-section.legend { border-top: 2px solid #000; margin-top: 2mm; font-size: 11pt; }
+section.legend { border-top: 2px solid #000; margin-top: 1mm; font-size: 10.5pt; }
 section.legend p.marks { margin: 0; }
-section.legend p.every { margin: 1.5mm 0 0; font-size: 10pt; }
+section.legend p.every { margin: 1mm 0 0; font-size: 9pt; line-height: 1.15; }
 p.pending { font-weight: bold; margin: 2mm 0 0; }
+p.liver-watch { font-weight: bold; font-size: 10pt; line-height: 1.15; margin: 1mm 0 0; }
+p.boxed { font-size: 8.5pt; line-height: 1.15; margin: 1mm 0 0;
+  border: 2px solid #000; padding: 0.5mm 1.5mm; }
 .warning { font-weight: bold; }
-p.notice { font-size: 10.5pt; margin: 1.5mm 0 0; font-style: italic; }
+p.notice { font-size: 10pt; margin: 0.5mm 0 0; font-style: italic; }
 @media screen { body { padding: 8mm 2mm; } }
 @media print { .month { margin: 0 auto; } }
 """
@@ -377,18 +396,37 @@ def _legend(plan: Plan, w: _Words, audience: Audience, last: bool) -> str:
     if audience == "clinician":
         every = "; ".join(escape(r.display) for r in rules.DOSE_REMINDERS)
         course = "; ".join(escape(r.display) for r in plan.reminders) if last else ""
+        notice = f"<i>{escape(CLINICIAN_NOTICE)}</i>"
         return (
             f'<section class="legend">{marks}'
             f'<p class="every"><b>{INFUSION_MARK} With every dose:</b> {every}.</p>'
-            + (f'<p class="every"><b>For the course:</b> {course}.</p>' if course else "")
-            + f'<p class="notice">{escape(CLINICIAN_NOTICE)}</p></section>'
+            # The notice ends the course paragraph: a line saved keeps a month on one page.
+            + (
+                f'<p class="every"><b>For the course:</b> {course}. {notice}</p>'
+                if course
+                else f'<p class="notice">{escape(CLINICIAN_NOTICE)}</p>'
+            )
+            + "</section>"
         )
     every_lis = "".join(f"<li>{w.t(k)}</li>" for k in ("premed", "observe", "blood"))
     return (
         f'<section class="legend"><h3>{w.t("legend")}</h3>{marks}'
         f"<h3>{INFUSION_MARK} {w.t('every_infusion')}</h3><ul>{every_lis}</ul>"
+        f'<p class="liver-watch">{w.t("liver_watch")}</p>'
         f'<p class="notice">{w.t("notice")}</p></section>'
     )
+
+
+def _boxed(plan: Plan) -> str:
+    """The label's boxed warning (spec 4a) for the ward, with this plan's own points.
+
+    In the label's few words (:data:`rules.BOXED_WARNING_SHORT`), so that a
+    month still prints on one page; the plan-specific points in full.
+    """
+    points = "; ".join(
+        escape(rules.BOXED_WARNING_SHORT.get(r.key, r.display)) for r in boxed_warning(plan)
+    )
+    return f'<p class="boxed"><b>{escape(rules.BOXED_WARNING_TITLE)}.</b> {points}</p>'
 
 
 def _summary(plan: Plan, w: _Words) -> str:
@@ -448,6 +486,9 @@ def _pages(plan: Plan, w: _Words, audience: Audience) -> Iterator[str]:
         parts.append(_grid(year, month, by_date, plan.last_dose, w, audience))
         if audience == "clinician":
             parts.append(_dose_notes(plan, w, year, month))
+            if last:
+                # On the last page, with the course reminders: the first holds the summary.
+                parts.append(_boxed(plan))
         if last and audience == "patient":
             parts.append(_key_dates(plan, w))
         parts.append(_legend(plan, w, audience, last))

@@ -306,7 +306,7 @@ def dose_description(plan: Plan, dose: Dose, pid_line: str | None) -> str:
         lines += ["", "Notes:", *(f"- {n}" for n in dose.notes)]
     if plan.warnings:
         lines += ["", "WARNINGS:", *(f"- {w}" for w in plan.warnings)]
-    lines += ["", _footer()]
+    lines += ["", f"{rules.BOXED_WARNING_TITLE}: see the plan.", "", _footer()]
     return "\n".join(lines)
 
 

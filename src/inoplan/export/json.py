@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from inoplan import __version__, rules
-from inoplan.plan import Cycle, Dose, Plan
+from inoplan.plan import Cycle, Dose, Plan, boxed_warning
 from inoplan.provenance import provenance_dict
 
 SCHEMA = "inoplan.plan/1"
@@ -64,6 +64,16 @@ def cycle_to_dict(cycle: Cycle) -> dict[str, Any]:
     }
 
 
+def boxed_warning_dict(plan: Plan) -> dict[str, Any]:
+    """The label's boxed warning (spec 4a), with the points specific to this plan."""
+    return {
+        "title": rules.BOXED_WARNING_TITLE,
+        "points": [
+            {"key": r.key, "text": r.display, "evidence": r.evidence} for r in boxed_warning(plan)
+        ],
+    }
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as plain JSON-ready data."""
     req = plan.request
@@ -101,6 +111,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "blasts_per_mm3": req.blasts_per_mm3,
         "cycle_limit": {
             "cycles": plan.limit.cycles,
+            "most": plan.limit.most,
             "reason": plan.limit.reason,
             "note": plan.limit.note,
         },
@@ -115,6 +126,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "no_breastfeeding_until": follow.no_breastfeeding_until.isoformat(),
         },
         "reminders": dose_reminders + plan_reminders,
+        "boxed_warning": boxed_warning_dict(plan),
         "notes": list(plan.notes),
         "warnings": list(plan.warnings),
         "omitted_doses": [dose_to_dict(d) for d in plan.omitted],
