@@ -894,23 +894,26 @@ def bsa_command(
 
       inoplan bsa --height 5ft7in --weight 154lb --all
     """
-    from inoplan.bsa import compute_bsa
+    from inoplan.body import body_warnings, bsa_from_body
     from inoplan.errors import InputError
-    from inoplan.units import parse_height_cm, parse_weight_kg
+    from inoplan.units import read_height, read_weight
 
     if not height:
         raise InputError("--height", "required")
     if not weight:
         raise InputError("--weight", "required")
-    h = parse_height_cm(height)
-    w = parse_weight_kg(weight)
+    h = read_height(height)
+    w = read_weight(weight)
     from inoplan.rules import BSA_FORMULAS
 
     names = list(BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
-    results = [compute_bsa(h, w, name, field="--height/--weight") for name in names]
+    results = [bsa_from_body(h, w, name, field="--height/--weight") for name in names]
     width = max(len(n) for n in names)
+    typer.echo(f"{'body':<{width}}  {results[0].body_text}, BMI {results[0].bmi}")
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+    for warning in dict.fromkeys(w for r in results for w in body_warnings(r)):
+        typer.echo(f"WARNING: {warning}")
 
 
 # --- pharmacy: compounding worksheet and worklist ----------------------------------------

@@ -291,7 +291,9 @@ def make_plan(request: PlanRequest) -> Plan:
         cycles.append(build_cycle(number, start, length, regimen, request.bsa.m2))
         start = start + timedelta(days=length)
 
-    warnings: list[str] = []
+    from inoplan.body import body_warnings
+
+    warnings: list[str] = body_warnings(request.bsa)
     if request.bsa.capped:
         warnings.append(
             f"{rules.BSA_CAP_WARNING} (BSA {request.bsa.uncapped_m2} m2 capped to "

@@ -154,7 +154,23 @@ DEFAULT_BSA_FORMULA: Final = "mosteller"
 #: Plausible input; outside these inoplan refuses (exit status 2).
 HEIGHT_CM_RANGE: Final = (Decimal(50), Decimal(250))
 WEIGHT_KG_RANGE: Final = (Decimal(5), Decimal(350))
-BSA_M2_RANGE: Final = (Decimal("0.25"), Decimal("3.5"))
+#: [inoplan, revised] 3.5 m2 refused real patients (200 cm / 250 kg = 3.73 m2).
+BSA_M2_RANGE: Final = (Decimal("0.25"), Decimal("4.0"))
+#: Above this BSA a plan is made with a warning [inoplan].
+BSA_WARN_ABOVE_M2: Final = Decimal("3.0")
+BSA_LARGE_WARNING: Final = "unusually large BSA"
+#: Body build [inoplan]: BMI = kg / m^2 from the same (rounded) height and weight.
+#: A bare number (no unit) is accepted only with a BMI in this range; with explicit
+#: units a BMI outside it is planned with a warning.
+BMI_USUAL_RANGE: Final = (Decimal(12), Decimal(50))
+#: A BMI outside this range is refused whatever the units.
+BMI_PLAUSIBLE_RANGE: Final = (Decimal(8), Decimal(100))
+#: BMI is shown to this step.
+BMI_STEP: Final = Decimal("0.1")
+#: A height or weight is used (and shown) to this step, half-up, after any unit
+#: conversion: the BSA is computed from the values shown [inoplan].
+HEIGHT_STEP: Final = Decimal("0.1")
+WEIGHT_STEP: Final = Decimal("0.1")
 #: Rounding steps, all half-up in decimal arithmetic.
 BSA_STEP: Final = Decimal("0.01")
 MG_STEP: Final = Decimal("0.01")
@@ -353,7 +369,7 @@ SYRINGE_NOTE: Final = (
 def largest_plausible_dose_mg() -> Decimal:
     """The largest dose any plan can give: the largest plausible BSA x the largest mg/m2.
 
-    3.5 m2 x 0.8 mg/m2 = 2.8 mg. A dose above it is refused as a typing error.
+    4.0 m2 x 0.8 mg/m2 = 3.2 mg. A dose above it is refused as a typing error.
     """
     largest_mg_per_m2 = max(v for r in REGIMENS.values() for v in r.mg_per_m2.values())
     return BSA_M2_RANGE[1] * largest_mg_per_m2
