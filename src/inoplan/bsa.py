@@ -101,9 +101,10 @@ class Bsa:
         if self.formula == "given":
             text = f"given as {self.m2} m2"
         else:
+            h, w = _plain(self.height_cm), _plain(self.weight_kg)
             text = (
-                f"{self.formula}: {FORMULA_TEXT[self.formula]} with H={_plain(self.height_cm)} cm, "
-                f"W={_plain(self.weight_kg)} kg = {self.exact_m2:.4f} -> {self.uncapped_m2 or self.m2} m2"
+                f"{self.formula}: {FORMULA_TEXT[self.formula]} with H={h} cm, "
+                f"W={w} kg = {self.exact_m2:.4f} -> {self.uncapped_m2 or self.m2} m2"
             )
         if self.capped:
             text += f", capped to {self.m2} m2"

@@ -805,6 +805,25 @@ def replan(
             metavar="A/B/C",
         ),
     ] = None,
+    measured: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measured",
+            help="Weight (and height) measured on a date: 2027-01-05=62kg or "
+            "2027-01-05=62kg,170cm. A change of at least --recalc-threshold recomputes the BSA "
+            "and every dose from that date on.",
+            metavar="DATE=WEIGHT[,HEIGHT]",
+        ),
+    ] = None,
+    recalc_threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--recalc-threshold",
+            help="Site policy: the weight change that recomputes the BSA, for the measurements "
+            "recorded now (default: the plan's last one, else 10%).",
+            metavar="PCT",
+        ),
+    ] = None,
     events_file: Annotated[
         str | None,
         typer.Option("--events", help="More events from a CSV or JSON file.", metavar="FILE"),
@@ -837,6 +856,8 @@ def replan(
 
       inoplan replan plan.json --discontinue "2026-12-12=hepatic VOD"
 
+      inoplan replan plan.json --measured 2026-12-22=62kg
+
       inoplan replan plan.json --events events.csv --format csv
     """
     from inoplan.errors import InputError
@@ -863,6 +884,7 @@ def replan(
             ("--discontinue", discontinue or []),
             ("--two-dose-days", single[0]),
             ("--reduced-doses", single[1]),
+            ("--measured", measured or []),
         ],
         revision,
     )
@@ -872,9 +894,44 @@ def replan(
         raise InputError(
             "replan",
             "no event given; record one with --given, --held, --interrupt, --assessment, "
-            "--hsct-decision, --discontinue or --events",
+            "--hsct-decision, --discontinue, --measured or --events",
         )
+    new = _stamp_threshold(recalc_threshold, recorded, new)
     emit(replan_history(request, [*recorded, *new], strict=True))
+
+
+def _stamp_threshold(text: str | None, recorded: list[Any], new: list[Any]) -> list[Any]:
+    """Record the recalculation threshold in force with each new measurement.
+
+    ``--recalc-threshold``, else the threshold of the plan's last measurement,
+    else the default (10%): saved with the event, so re-reading the plan never
+    re-decides an old measurement under a newer policy.
+    """
+    from dataclasses import replace
+
+    from inoplan.errors import InputError
+    from inoplan.events import Measured, parse_threshold
+    from inoplan.rules import RECALC_THRESHOLD_PCT
+
+    fresh = [e for e in new if isinstance(e, Measured)]
+    if text is not None and not fresh:
+        raise InputError(
+            "--recalc-threshold", "not used: it applies to new measurements (--measured)"
+        )
+    earlier = [e for e in recorded if isinstance(e, Measured) and e.threshold_pct is not None]
+    threshold = (
+        parse_threshold(text, "--recalc-threshold")
+        if text is not None
+        else earlier[-1].threshold_pct
+        if earlier
+        else RECALC_THRESHOLD_PCT
+    )
+    return [
+        replace(e, threshold_pct=threshold)
+        if isinstance(e, Measured) and e.threshold_pct is None
+        else e
+        for e in new
+    ]
 
 
 @app.command("bsa")

@@ -180,6 +180,12 @@ BSA_CAP_WARNING: Final = (
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
 
+#: Weight changes during treatment [inoplan; site policy, S]: the label says nothing
+#: on recalculation; common practice recomputes the BSA when the weight differs by
+#: 10% or more from the weight the doses are based on (some sites use 5%).
+#: ``inoplan replan --recalc-threshold`` sets it; printed in the policy line.
+RECALC_THRESHOLD_PCT: Final = Decimal(10)
+
 # --- Re-planning: interruptions and dose modifications (spec sections 3, 4, 6) -------
 
 
@@ -330,6 +336,29 @@ RECONSTITUTION_TO_INFUSION_END_MAX_H: Final = 8
 #: inoplan prepares the 50 mL bag only.)
 FINAL_MG_PER_ML_RANGE: Final = (Decimal("0.01"), Decimal("0.1"))
 FINAL_MG_PER_ML_EVIDENCE: Final[Evidence] = "?"
+#: Precision a pharmacy can measure [inoplan]: the volume drawn into a syringe is
+#: shown to 0.01 mL (a 1 mL syringe is graduated in 0.01 mL; ``ML_STEP``); the
+#: saline is shown to 0.1 mL, "to a total of 50 mL", as bags are not filled to
+#: 0.01 mL. The exact figures stay in the JSON worksheet.
+DILUENT_SHOWN_STEP_ML: Final = Decimal("0.1")
+#: Whole-vial awareness [inoplan]: when the last vial supplies less than this share
+#: of the dose (0.91 mg = one 0.9 mg vial + 0.01 mg from a second), the worksheet
+#: says so, with the waste, and names dose rounding as the institution's decision.
+#: It never rounds on its own.
+EXTRA_VIAL_SHARE_PCT: Final = Decimal(5)
+#: Many institutions round doses of biologics and cytotoxics to the nearest vial
+#: size within 5-10% (HOPA dose-rounding guidance) [S].
+DOSE_ROUNDING_POLICY_NOTE: Final = (
+    "many institutions round doses to the nearest vial size within 5-10% (HOPA "
+    "dose-rounding guidance); whether to is an institutional policy decision "
+    "(inoplan worklist --round-within, off by default)"
+)
+#: "Start infusion by" is derived, not a label limit: the 8-hour limit from
+#: reconstitution to the end of the infusion, minus the 1-hour infusion.
+START_BY_DERIVATION: Final = (
+    "derived: the 8 h limit from reconstitution to the end of the infusion, minus the 1 h "
+    "infusion"
+)
 #: Concentrations are shown to this step (0.0292 mg/mL): 0.01 would hide the range check.
 CONCENTRATION_STEP: Final = Decimal("0.0001")
 

@@ -224,7 +224,7 @@ def _compare_dose(rec: RecordedDose, new: Dose, plan: Plan) -> list[Difference]:
                 "dose",
                 label,
                 f"{rec.mg} mg recorded, {new.mg} mg re-derived "
-                f"({new.mg_per_m2} mg/m2 x {plan.bsa.m2} m2, half-up to 0.01 mg)",
+                f"({new.mg_per_m2} mg/m2 x {plan.bsa_for(new)} m2, half-up to 0.01 mg)",
             )
         )
     if rec.date != new.date:

@@ -46,6 +46,8 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
     }
     if dose.planned_date is not None:
         out["planned_date"] = dose.planned_date.isoformat()
+    if dose.bsa_m2 is not None:
+        out["bsa_m2"] = num(dose.bsa_m2)
     if dose.notes:
         out["notes"] = list(dose.notes)
     return out
