@@ -308,7 +308,8 @@ def test_prep_table_shows_handling_and_no_storage_limits() -> None:
     for words in (
         "2",
         "5.84 mL",
-        "44.16 mL 0.9% sodium chloride",
+        # 50 - 5.84 = 44.16 mL, shown to 0.1 mL as a bag is measured (spec section 7)
+        "44.2 mL 0.9% sodium chloride,",
         "0.0292 mg/mL",
         "50 mL/h over 1 h",
         "12:15",

@@ -966,9 +966,9 @@ def bsa_command(
     names = list(BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
     results = [bsa_from_body(h, w, name, field="--height/--weight") for name in names]
     width = max(len(n) for n in names)
-    typer.echo(f"{'body':<{width}}  {results[0].body_text}, BMI {results[0].bmi}")
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+    typer.echo(f"{'body':<{width}}  {results[0].body_text}, BMI {results[0].bmi}")
     for warning in dict.fromkeys(w for r in results for w in body_warnings(r)):
         typer.echo(f"WARNING: {warning}")
 
@@ -1088,10 +1088,11 @@ def prep(
         dose = parse_dose_mg(dose_mg)
         context: dict[str, Any] = {"source": "dose_mg"}
         heading = f"Compounding worksheet: {dose} mg"
+        body_warnings: list[str] = []
     elif plan_file:
-        dose, context, heading = dose_from_plan(plan_file, cycle, day)
+        dose, context, heading, body_warnings = dose_from_plan(plan_file, cycle, day)
     else:
-        dose, context, heading = dose_from_body(
+        dose, context, heading, body_warnings = dose_from_body(
             {
                 "height": height,
                 "weight": weight,
@@ -1102,7 +1103,7 @@ def prep(
             day,
             _str(response) or "pending",
         )
-    ws = worksheet(dose, vial, at)
+    ws = worksheet(dose, vial, at, body_warnings)
     if fmt is PlanFormat.JSON:
         from inoplan.export.pharmacy import worksheet_json
 

@@ -235,8 +235,16 @@ def withdraw_ml(dose_mg: Decimal, vial: Vial) -> Decimal:
     return round_half_up(dose_mg / vial.mg_per_ml, rules.ML_STEP)
 
 
-def worksheet(dose_mg: Decimal, vial: Vial, reconstituted_at: dt.time | None = None) -> Worksheet:
-    """The compounding worksheet for ``dose_mg`` from ``vial``s (dose already checked)."""
+def worksheet(
+    dose_mg: Decimal,
+    vial: Vial,
+    reconstituted_at: dt.time | None = None,
+    body_warnings: Sequence[str] = (),
+) -> Worksheet:
+    """The compounding worksheet for ``dose_mg`` from ``vial``s (dose already checked).
+
+    ``body_warnings`` (an unusual BMI, a BSA above 3.0 m2) come first among its warnings.
+    """
     n = vials_needed(dose_mg, vial)
     volume = withdraw_ml(dose_mg, vial)
     per_vial = vial.deliverable_ml
@@ -251,7 +259,7 @@ def worksheet(dose_mg: Decimal, vial: Vial, reconstituted_at: dt.time | None = N
     waste_mg = round_half_up(vial.usable_mg * n - dose_mg, rules.MG_STEP)
     waste_ml = round_half_up(waste_mg / vial.mg_per_ml, rules.ML_STEP)
 
-    warnings: list[str] = []
+    warnings: list[str] = list(body_warnings)
     if not in_range:
         warnings.append(
             f"final concentration {final} mg/mL is outside {lo}-{hi} mg/mL for a 50 mL bag "

@@ -78,9 +78,14 @@ class Measure:
 
     @property
     def shown(self) -> str:
-        """``180 cm``, or ``5 ft 11 in (180.3 cm)`` when converted or rounded."""
+        """``180 cm``, or ``5 ft 11 in (180.3 cm)`` when converted."""
         plain = f"{fmt_decimal(self.value)} {self.unit}"
         if self.typed in (fmt_decimal(self.value), plain):
+            return plain
+        # Typed with more than one decimal (70.25 kg, 210.25 lb): only the value used is
+        # shown, so no output carries a height or weight beyond 0.1. Metres keep their
+        # 3 decimals (1.705 m is 170.5 cm).
+        if not self.typed.endswith(" m") and re.search(r"\.[0-9]{2,}", self.typed):
             return plain
         return f"{self.typed} ({plain})"
 

@@ -91,6 +91,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "bsa_formula": bsa.formula,
             "bsa_uncapped_m2": None if bsa.uncapped_m2 is None else num(bsa.uncapped_m2),
             "bsa_working": bsa.working,
+            # What was typed and what it became, to 0.1 cm / 0.1 kg; and the BMI of
+            # the two (spec section 8). null for a BSA given directly.
+            "height_weight_shown": bsa.body_text,
+            "bmi": None if bsa.bmi is None else num(bsa.bmi),
         },
         "inputs": dict(req.inputs),
         "provenance": provenance_dict(plan),
