@@ -17,7 +17,8 @@ or the last weight that recomputed them):
 
 A dose reduced for toxicity keeps its reduced mg/m2: the percentage applies to
 the new BSA. The body-build check of :mod:`inoplan.body` applies to the new
-values. A measurement never changes a dose recorded as given in an earlier
+values (the plan's own height counts as written with its unit: it was accepted
+with a usual build). A measurement never changes a dose recorded as given in an earlier
 re-plan: it must be dated after it.
 
 Worked example (spec): 170 cm, 70 kg -> 62 kg, (62 - 70) / 70 = -11.4%, at least
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -105,7 +106,9 @@ def timeline(
             "the plan's BSA was given directly (--bsa): there is no weight to compare the new "
             "one with; plan again with --height and --weight",
         )
-    height = read_height(inputs["height"], "height")
+    # The plan's height was accepted with a usual build, so its unit is settled: only
+    # a bare new value can be ambiguous.
+    height = replace(read_height(inputs["height"], "height"), unit_given=True)
     cap_text = inputs.get("bsa_cap")
     cap = check_cap(parse_decimal(cap_text, "bsa_cap")) if cap_text else None
     basis_kg = bsa.weight_kg
