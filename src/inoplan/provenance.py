@@ -59,11 +59,16 @@ class Policy(NamedTuple):
         """One line for a table or a CSV cell."""
         formula = "given" if self.bsa_formula == "given" else f"{self.bsa_formula}, actual weight"
         cap = "no cap" if self.bsa_cap_m2 is None else f"capped at {self.bsa_cap_m2} m2"
+        # A BSA given directly has no weight to follow (replan --measured refuses it).
+        recalc = (
+            ""
+            if self.bsa_formula == "given"
+            else f"BSA recomputed when the weight changes by "
+            f"{self.recalc_threshold_pct.normalize():f}% or more (site policy); "
+        )
         return (
             f"BSA {formula}, {cap}; BSA {rules.POLICY_BSA_ROUNDING}; doses "
-            f"{rules.POLICY_DOSE_ROUNDING}; BSA recomputed when the weight changes by "
-            f"{self.recalc_threshold_pct.normalize():f}% or more (site policy); "
-            f"market {self.market}; "
+            f"{rules.POLICY_DOSE_ROUNDING}; {recalc}market {self.market}; "
             f"rules ({rules.LABEL_REVISION}); inoplan {__version__}"
         )
 
