@@ -208,3 +208,21 @@ def test_what_is_refused(tmp_path: Path) -> None:
             "-f", "json", "-o", str(given_bsa))  # fmt: skip
     r = run("replan", str(given_bsa), "--measured", "2026-12-22=62")
     assert r.exit_code == 2 and "BSA was given directly" in r.stderr
+
+
+def test_verify_holds_for_a_plan_saved_before_the_threshold_was_recorded(tmp_path: Path) -> None:
+    plan = save(tmp_path)
+    data = json.loads(plan.read_text())
+    del data["provenance"]["policy"]["bsa_recalc_threshold_pct"]
+    plan.write_text(json.dumps(data), encoding="utf-8")
+    assert run("verify", str(plan)).exit_code == 0
+    # With a measurement recorded at 5%, the missing key is a real difference.
+    path = tmp_path / "p5.json"
+    r = run("replan", str(plan), "--measured", "2026-12-22=65", "--recalc-threshold", "5",
+            "-f", "json", "-o", str(path))  # fmt: skip
+    assert r.exit_code == 0
+    data = json.loads(path.read_text())
+    del data["provenance"]["policy"]["bsa_recalc_threshold_pct"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    r = run("verify", str(path))
+    assert r.exit_code == 1 and "bsa_recalc_threshold_pct" in r.stdout
