@@ -66,12 +66,14 @@ def test_cap_above_the_bsa_changes_nothing() -> None:
 
 
 def test_implausible_bsa_is_refused() -> None:
-    # 50 cm, 5 kg: sqrt(250 / 3600) = 0.2635 -> 0.26 m2: inside 0.25-3.5, allowed
+    # 50 cm, 5 kg: sqrt(250 / 3600) = 0.2635 -> 0.26 m2: inside 0.25-4.0, allowed
     assert compute_bsa(Decimal(50), Decimal(5)).m2 == Decimal("0.26")
-    with pytest.raises(InputError, match=r"0\.25-3\.5 m2"):
+    with pytest.raises(InputError, match=r"0\.25-4 m2"):
         given_bsa(Decimal("0.24"))
-    with pytest.raises(InputError, match=r"0\.25-3\.5 m2"):
-        given_bsa(Decimal("3.51"))
+    with pytest.raises(InputError, match=r"0\.25-4 m2"):
+        given_bsa(Decimal("4.01"))
+    # 200 cm, 250 kg: sqrt(50000 / 3600) = sqrt(13.889) = 3.7268 -> 3.73 m2, a real patient
+    assert compute_bsa(Decimal(200), Decimal(250)).m2 == Decimal("3.73")
 
 
 def test_given_bsa_must_be_to_two_decimals() -> None:

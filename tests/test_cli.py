@@ -274,7 +274,10 @@ def test_bsa_command() -> None:
     assert "1.82 m2" in r.stdout
     r = invoke(["bsa", "--height", "170", "--weight", "70", "--all"])
     # Mosteller 1.82, DuBois 1.81, Haycock 1.83, Gehan-George 1.83, Boyd 1.83 (see test_bsa)
-    lines = {line.split()[0]: line.split()[1] for line in r.stdout.splitlines()}
+    # The last line shows what was typed: 170 cm / 70 kg, BMI 70 / 1.7^2 = 24.22 -> 24.2
+    last = r.stdout.splitlines()[-1].split()
+    assert last == ["body", "170", "cm", "/", "70", "kg,", "BMI", "24.2"]
+    lines = {line.split()[0]: line.split()[1] for line in r.stdout.splitlines()[:-1]}
     assert lines == {
         "mosteller": "1.82",
         "dubois": "1.81",

@@ -91,9 +91,9 @@ CASES: list[tuple[str, str]] = [
     (f"{START} --height 170", "--weight: required (or give the BSA with --bsa)"),
     (f"{BSA} --height 170", "--bsa: give either --bsa or --height and --weight, not both"),
     (f"{START} --bsa 1.823", "--bsa: 1.823 has more than 2 decimals; give the BSA to 0.01 m2"),
-    (f"{START} --bsa 4", "--bsa: 4 m2 is not plausible; allowed 0.25-3.5 m2"),
+    (f"{START} --bsa 4.01", "--bsa: 4.01 m2 is not plausible; allowed 0.25-4 m2"),
     (f"{START} --bsa abc", "--bsa: 'abc' is not a number; expected a BSA in m2 such as 1.82"),
-    (f"{BSA} --bsa-cap 9", "--bsa-cap: 9 m2 is not plausible; allowed 0.25-3.5 m2"),
+    (f"{BSA} --bsa-cap 9", "--bsa-cap: 9 m2 is not plausible; allowed 0.25-4 m2"),
     (f"{BSA} --bsa-cap x", "--bsa-cap: 'x' is not a number; expected a BSA in m2 such as 2.0"),
     (
         f"{START} --height 1.7 --weight 70",
@@ -106,9 +106,15 @@ CASES: list[tuple[str, str]] = [
         "--weight: '70st' is not a weight; use kg (70, 70kg) or pounds (154lb)",
     ),
     (f"{START} --height 170 --weight 400", "--weight: 400 kg is not plausible; allowed 5-350 kg"),
-    (  # sqrt(250 x 350 / 3600) = sqrt(24.31) = 4.93 m2, above 3.5
+    (  # sqrt(250 x 350 / 3600) = sqrt(24.31) = 4.93 m2, above 4.0 (units given: BMI 56 warns)
+        f"{START} --height 250cm --weight 350kg",
+        "--bsa (from height and weight): 4.93 m2 is not plausible; allowed 0.25-4 m2",
+    ),
+    (  # bare numbers: 350 / 2.5^2 = 56.0, outside 12-50; 350 lb = 158.8 kg, 158.8 / 6.25 = 25.4
         f"{START} --height 250 --weight 350",
-        "--bsa (from height and weight): 4.93 m2 is not plausible; allowed 0.25-3.5 m2",
+        "--height and --weight: BMI 56 (250 cm, 350 kg) is outside 12-50 and a number without "
+        "a unit is ambiguous: 350 as pounds is 158.8 kg: write 350lb or 350kg (with units, such "
+        "as 180cm and 95kg, an unusual build is planned with a warning)",
     ),
     # --- cycles (spec section 4: pending 1, CR/CRi 6, none 3, HSCT + MRD negative 2) ----------
     (f"{BSA} --cycles 0", "--cycles: 0 is not allowed; plan at least 1 cycle"),
@@ -158,7 +164,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (  # DuBois: 0.007184 x 50^0.725 x 5^0.425 = 0.007184 x 17.07 x 1.981 = 0.243 -> 0.24
         "bsa --height 50 --weight 5 --all",
-        "--height/--weight (from height and weight): 0.24 m2 is not plausible; allowed 0.25-3.5 m2",
+        "--height/--weight (from height and weight): 0.24 m2 is not plausible; allowed 0.25-4 m2",
     ),
 ]
 

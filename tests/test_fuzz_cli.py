@@ -108,9 +108,9 @@ WEIGHT_JUNK = st.one_of(
 )
 BSA_JUNK = st.one_of(
     NUMERIC_JUNK,
-    st.sampled_from(["0", "0.24", "3.51", "4", "1.823", "1.8m2", "1.8 m2", "2.0.0"]),
+    st.sampled_from(["0", "0.24", "4.01", "5", "1.823", "1.8m2", "1.8 m2", "2.0.0"]),
 )
-CAP_JUNK = st.one_of(NUMERIC_JUNK, st.sampled_from(["0", "0.1", "3.6", "50", "2m2"]))
+CAP_JUNK = st.one_of(NUMERIC_JUNK, st.sampled_from(["0", "0.1", "4.1", "50", "2m2"]))
 CYCLES_JUNK = st.one_of(
     NUMERIC_JUNK,
     st.sampled_from(["0", "00", "2.5", "one", "6 cycles"]),

@@ -149,9 +149,9 @@ def test_worksheet_invariants(dose: Decimal, vial: rules.Vial) -> None:
 
 
 def test_largest_plausible_dose_is_derived_from_the_rules() -> None:
-    # largest plausible BSA 3.5 m2 x largest dose 0.8 mg/m2 = 2.8 mg
-    assert rules.largest_plausible_dose_mg() == D("2.8")
-    assert check_dose_mg(D("2.80")) == D("2.80")
+    # largest plausible BSA 4.0 m2 x largest dose 0.8 mg/m2 = 3.2 mg (spec section 8)
+    assert rules.largest_plausible_dose_mg() == D("3.2")
+    assert check_dose_mg(D("3.20")) == D("3.20")
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_largest_plausible_dose_is_derived_from_the_rules() -> None:
     [
         ("-1", "cannot be negative"),
         ("0", "above 0"),
-        ("2.81", "largest is 2.80 mg"),
+        ("3.21", "largest is 3.20 mg"),
         ("1.456", "0.01 mg"),
         ("abc", "not a number"),
         ("1e3", "not a number"),
@@ -223,9 +223,10 @@ def test_exactly_at_the_limit_is_allowed() -> None:
 
 
 def test_rounding_never_goes_above_the_largest_plausible_dose() -> None:
-    # 2.78 to a 0.5 mg step: 3.0 mg (+7.91%) is within 10% but above 2.8 mg
-    r = round_dose(D("2.78"), D(10), RoundTo(D("0.5")), US)
-    assert not r.applied and r.rounded_mg == D("2.78")
+    # 3.18 to a 0.25 mg step: 3.18 / 0.25 = 12.72 -> 13 x 0.25 = 3.25 mg (+2.20%), within
+    # 10% but above 4.0 m2 x 0.8 mg/m2 = 3.2 mg
+    r = round_dose(D("3.18"), D(10), RoundTo(D("0.25")), US)
+    assert not r.applied and r.rounded_mg == D("3.18")
 
 
 @given(
@@ -307,7 +308,8 @@ def test_prep_table_shows_handling_and_no_storage_limits() -> None:
     for words in (
         "2",
         "5.84 mL",
-        "44.16 mL 0.9% sodium chloride",
+        # 50 - 5.84 = 44.16 mL, shown to 0.1 mL as a bag is measured (spec section 7)
+        "44.2 mL 0.9% sodium chloride,",
         "0.0292 mg/mL",
         "50 mL/h over 1 h",
         "12:15",
@@ -386,7 +388,7 @@ def test_prep_from_a_saved_plan_ignores_edited_doses(tmp_path: Path) -> None:
     ("args", "start"),
     [
         (["--dose-mg", "-1"], "inoplan: error: --dose-mg:"),
-        (["--dose-mg", "3"], "inoplan: error: --dose-mg: 3 mg is above any plausible dose"),
+        (["--dose-mg", "3.3"], "inoplan: error: --dose-mg: 3.3 mg is above any plausible dose"),
         (["--dose-mg", "1", "--market", "jp"], "inoplan: error: Invalid value for '--market'"),
         (["--dose-mg", "1", "--reconstituted-at", "8h"], "inoplan: error: --reconstituted-at:"),
         ([], "inoplan: error: --dose-mg: give exactly one of"),

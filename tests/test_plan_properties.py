@@ -150,7 +150,8 @@ def _texts_of_every_format(plan: Plan) -> dict[str, str]:
 
     console = text_console(record=True)
     print_plan(plan, console)
-    ics = export_ics.render(plan, export_ics.options_from_strings(uid_key=b"k" * 32)).decode("utf-8")
+    options = export_ics.options_from_strings(uid_key=b"k" * 32)
+    ics = export_ics.render(plan, options).decode("utf-8")
     out = {
         "table": " ".join(console.export_text().split()),
         "json": export_json.render(plan),

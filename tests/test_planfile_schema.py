@@ -163,8 +163,10 @@ def test_edited_inputs_are_checked_like_the_command_line(
 def test_every_saved_plan_rebuilds_to_the_same_text(
     start: date, height: int, weight: int, response: str, hsct: bool
 ) -> None:
-    args = ["schedule", "--start", start.isoformat(), "--height", str(height)]
-    args += ["--weight", str(weight), "--response", response, "--format", "json"]
+    # With units every pair is planned: BMI 40 / 2^2 = 10 to 150 / 1.4^2 = 76.5, inside 8-100
+    # (a bare pair outside 12-50 would be refused as ambiguous, spec section 8).
+    args = ["schedule", "--start", start.isoformat(), "--height", f"{height}cm"]
+    args += ["--weight", f"{weight}kg", "--response", response, "--format", "json"]
     if hsct:
         args.append("--hsct")
     result = runner.invoke(app, args)

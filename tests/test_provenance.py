@@ -37,6 +37,8 @@ def test_json_records_inputs_policy_version_label_and_hash() -> None:
         "bsa_rounding": "half-up to 0.01 m2",
         "dose_rounding": "half-up to 0.01 mg",
         "market": "us",
+        # spec section 8: a weight change of 10% or more recomputes the BSA [inoplan]
+        "bsa_recalc_threshold_pct": 10.0,
     }
     assert prov["doses_hash"]["algorithm"] == "sha256"
     assert len(prov["doses_hash"]["value"]) == 64

@@ -286,7 +286,7 @@ def test_a_dose_given_after_today_is_refused(tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert r.stderr == (
         "inoplan: error: --given C1D8=2026-12-10: 2026-12-10 is after today (2026-12-09); "
-        "record a dose, an assessment or a decision once it has happened\n"
+        "record a dose, an assessment, a decision or a measurement once it has happened\n"
     )
     assert run("replan", saved, "--given", "C1D8=2026-12-10", today="2026-12-10").exit_code == 0
     # An interruption may be planned ahead: from C1D8 (due 2026-12-08), decided on 12-07.

@@ -18,13 +18,14 @@ from inoplan.units import parse_date, parse_height_cm, parse_weight_kg
         ("170cm", Decimal("170")),
         ("170 cm", Decimal("170")),
         ("1.7m", Decimal("170")),  # 1.7 x 100
-        ("67in", Decimal("170.18")),  # 67 x 2.54 = 170.18
-        ('67"', Decimal("170.18")),
-        ("5ft7in", Decimal("170.18")),  # (5 x 12 + 7) = 67 in x 2.54 = 170.18
-        ("5 ft 7 in", Decimal("170.18")),
-        ("5'7\"", Decimal("170.18")),
-        ("5'7", Decimal("170.18")),
-        ("6ft", Decimal("182.88")),  # 72 in x 2.54 = 182.88
+        # Converted values are used to 0.1 cm, half-up (spec section 8):
+        ("67in", Decimal("170.2")),  # 67 x 2.54 = 170.18 -> 170.2
+        ('67"', Decimal("170.2")),
+        ("5ft7in", Decimal("170.2")),  # (5 x 12 + 7) = 67 in x 2.54 = 170.18 -> 170.2
+        ("5 ft 7 in", Decimal("170.2")),
+        ("5'7\"", Decimal("170.2")),
+        ("5'7", Decimal("170.2")),
+        ("6ft", Decimal("182.9")),  # 72 in x 2.54 = 182.88 -> 182.9
         ("75", Decimal("75")),  # a one-year-old
     ],
 )
@@ -38,8 +39,9 @@ def test_heights_in_every_unit(text: str, cm: Decimal) -> None:
         ("70", Decimal("70")),
         ("70kg", Decimal("70")),
         ("70.5 kg", Decimal("70.5")),
-        ("154lb", Decimal("69.85322498")),  # 154 x 0.45359237 = 69.85322498
-        ("154 lbs", Decimal("69.85322498")),
+        # 154 x 0.45359237 = 69.85322498 -> 69.9 kg (to 0.1 kg, half-up; spec section 8)
+        ("154lb", Decimal("69.9")),
+        ("154 lbs", Decimal("69.9")),
     ],
 )
 def test_weights_in_every_unit(text: str, kg: Decimal) -> None:

@@ -8,7 +8,7 @@ calculator gets the same figure. Height is in cm and weight in kg.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from inoplan.errors import InputError, quoted
@@ -76,10 +76,24 @@ class Bsa:
     weight_kg: Decimal | None = None
     exact_m2: Decimal | None = None
     uncapped_m2: Decimal | None = None
+    #: What the user typed and what it became (``5 ft 11 in (180.3 cm)``), if known.
+    height_shown: str | None = None
+    weight_shown: str | None = None
+    #: kg / m^2 from the same height and weight, to 0.1 (:mod:`inoplan.body`).
+    bmi: Decimal | None = None
 
     @property
     def capped(self) -> bool:
         return self.uncapped_m2 is not None and self.uncapped_m2 != self.m2
+
+    @property
+    def body_text(self) -> str | None:
+        """``5 ft 11 in (180.3 cm) / 210 lb (95.3 kg)``; ``None`` for a BSA given directly."""
+        if self.height_cm is None or self.weight_kg is None:
+            return None
+        h = self.height_shown or f"{_plain(self.height_cm)} cm"
+        w = self.weight_shown or f"{_plain(self.weight_kg)} kg"
+        return f"{h} / {w}"
 
     @property
     def working(self) -> str:
@@ -87,13 +101,19 @@ class Bsa:
         if self.formula == "given":
             text = f"given as {self.m2} m2"
         else:
+            h, w = _plain(self.height_cm), _plain(self.weight_kg)
             text = (
-                f"{self.formula}: {FORMULA_TEXT[self.formula]} with H={self.height_cm} cm, "
-                f"W={self.weight_kg} kg = {self.exact_m2:.4f} -> {self.uncapped_m2 or self.m2} m2"
+                f"{self.formula}: {FORMULA_TEXT[self.formula]} with H={h} cm, "
+                f"W={w} kg = {self.exact_m2:.4f} -> {self.uncapped_m2 or self.m2} m2"
             )
         if self.capped:
             text += f", capped to {self.m2} m2"
         return text
+
+
+def _plain(value: Decimal | None) -> str:
+    """``170.0`` -> ``170``, ``180.3`` stays: no trailing zeros, no exponent."""
+    return "" if value is None else f"{value.normalize():f}"
 
 
 def exact_bsa(height_cm: Decimal, weight_kg: Decimal, formula: str) -> Decimal:
@@ -143,11 +163,4 @@ def check_cap(cap_m2: Decimal, field: str = "--bsa-cap") -> Decimal:
 def _apply_cap(bsa: Bsa, cap_m2: Decimal | None) -> Bsa:
     if cap_m2 is None:
         return bsa
-    return Bsa(
-        m2=min(bsa.m2, cap_m2),
-        formula=bsa.formula,
-        height_cm=bsa.height_cm,
-        weight_kg=bsa.weight_kg,
-        exact_m2=bsa.exact_m2,
-        uncapped_m2=bsa.m2,
-    )
+    return replace(bsa, m2=min(bsa.m2, cap_m2), uncapped_m2=bsa.m2)

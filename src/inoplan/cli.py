@@ -847,6 +847,25 @@ def replan(
             metavar="A/B/C",
         ),
     ] = None,
+    measured: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measured",
+            help="Weight (and height) measured on a date: 2027-01-05=62kg or "
+            "2027-01-05=62kg,170cm. A change of at least --recalc-threshold recomputes the BSA "
+            "and every dose from that date on.",
+            metavar="DATE=WEIGHT[,HEIGHT]",
+        ),
+    ] = None,
+    recalc_threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--recalc-threshold",
+            help="Site policy: the weight change that recomputes the BSA, for the measurements "
+            "recorded now (default: the plan's last one, else 10%).",
+            metavar="PCT",
+        ),
+    ] = None,
     events_file: Annotated[
         str | None,
         typer.Option("--events", help="More events from a CSV or JSON file.", metavar="FILE"),
@@ -878,6 +897,8 @@ def replan(
       inoplan replan plan.json --assessment 2026-12-20=cr:negative --format json -o plan2.json
 
       inoplan replan plan.json --discontinue "2026-12-12=hepatic VOD"
+
+      inoplan replan plan.json --measured 2026-12-22=62kg
 
       inoplan replan plan.json --events events.csv --format csv
     """
@@ -911,6 +932,7 @@ def replan(
             ("--discontinue", discontinue or []),
             ("--two-dose-days", single[0]),
             ("--reduced-doses", single[1]),
+            ("--measured", measured or []),
         ],
         revision,
     )
@@ -920,11 +942,46 @@ def replan(
         raise InputError(
             "replan",
             "no event given; record one with --given, --held, --interrupt, --assessment, "
-            "--hsct-decision, --discontinue or --events",
+            "--hsct-decision, --discontinue, --measured or --events",
         )
+    new = _stamp_threshold(recalc_threshold, recorded, new)
     check_event_dates([*recorded, *new], request.start)
     check_not_future(new, today())
     emit(replan_history(request, [*recorded, *new], strict=True))
+
+
+def _stamp_threshold(text: str | None, recorded: list[Any], new: list[Any]) -> list[Any]:
+    """Record the recalculation threshold in force with each new measurement.
+
+    ``--recalc-threshold``, else the threshold of the plan's last measurement,
+    else the default (10%): saved with the event, so re-reading the plan never
+    re-decides an old measurement under a newer policy.
+    """
+    from dataclasses import replace
+
+    from inoplan.errors import InputError
+    from inoplan.events import Measured, parse_threshold
+    from inoplan.rules import RECALC_THRESHOLD_PCT
+
+    fresh = [e for e in new if isinstance(e, Measured)]
+    if text is not None and not fresh:
+        raise InputError(
+            "--recalc-threshold", "not used: it applies to new measurements (--measured)"
+        )
+    earlier = [e for e in recorded if isinstance(e, Measured) and e.threshold_pct is not None]
+    threshold = (
+        parse_threshold(text, "--recalc-threshold")
+        if text is not None
+        else earlier[-1].threshold_pct
+        if earlier
+        else RECALC_THRESHOLD_PCT
+    )
+    return [
+        replace(e, threshold_pct=threshold)
+        if isinstance(e, Measured) and e.threshold_pct is None
+        else e
+        for e in new
+    ]
 
 
 @app.command("bsa")
@@ -944,23 +1001,26 @@ def bsa_command(
 
       inoplan bsa --height 5ft7in --weight 154lb --all
     """
-    from inoplan.bsa import compute_bsa
+    from inoplan.body import body_warnings, bsa_from_body
     from inoplan.errors import InputError
-    from inoplan.units import parse_height_cm, parse_weight_kg
+    from inoplan.units import read_height, read_weight
 
     if not height:
         raise InputError("--height", "required")
     if not weight:
         raise InputError("--weight", "required")
-    h = parse_height_cm(height)
-    w = parse_weight_kg(weight)
+    h = read_height(height)
+    w = read_weight(weight)
     from inoplan.rules import BSA_FORMULAS
 
     names = list(BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
-    results = [compute_bsa(h, w, name, field="--height/--weight") for name in names]
+    results = [bsa_from_body(h, w, name, field="--height/--weight") for name in names]
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+    typer.echo(f"{'body':<{width}}  {results[0].body_text}, BMI {results[0].bmi}")
+    for warning in dict.fromkeys(w for r in results for w in body_warnings(r)):
+        typer.echo(f"WARNING: {warning}")
 
 
 # --- pharmacy: compounding worksheet and worklist ----------------------------------------
@@ -1078,10 +1138,11 @@ def prep(
         dose = parse_dose_mg(dose_mg)
         context: dict[str, Any] = {"source": "dose_mg"}
         heading = f"Compounding worksheet: {dose} mg"
+        body_warnings: list[str] = []
     elif plan_file:
-        dose, context, heading = dose_from_plan(plan_file, cycle, day)
+        dose, context, heading, body_warnings = dose_from_plan(plan_file, cycle, day)
     else:
-        dose, context, heading = dose_from_body(
+        dose, context, heading, body_warnings = dose_from_body(
             {
                 "height": height,
                 "weight": weight,
@@ -1092,7 +1153,7 @@ def prep(
             day,
             _str(response) or "pending",
         )
-    ws = worksheet(dose, vial, at)
+    ws = worksheet(dose, vial, at, body_warnings)
     if fmt is PlanFormat.JSON:
         from inoplan.export.pharmacy import worksheet_json
 

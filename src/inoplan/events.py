@@ -1,7 +1,8 @@
 """What happened during a course: events, and how they are read.
 
 An event is a dose given on a date, a dose held, an interruption for toxicity,
-a response assessment, an HSCT decision, a permanent discontinuation, or one of
+a response assessment, an HSCT decision, a permanent discontinuation, a new
+weight (and height) measurement, or one of
 the clinician's choices the rules ask for (which 2 days remain at 2 doses per
 cycle; how a 25% reduction is split).
 
@@ -30,7 +31,7 @@ from inoplan import rules
 from inoplan.errors import InputError, quoted, quoted_path
 from inoplan.request import parse_bool, parse_choice, parse_text
 from inoplan.rules import Mrd, Response
-from inoplan.units import parse_date, parse_decimal, parse_int
+from inoplan.units import Measure, parse_date, parse_decimal, parse_int, read_height, read_weight
 
 EventKind = Literal[
     "given",
@@ -41,6 +42,7 @@ EventKind = Literal[
     "discontinue",
     "two_dose_days",
     "reduced_doses",
+    "measured",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = (
     "given",
@@ -51,6 +53,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     "discontinue",
     "two_dose_days",
     "reduced_doses",
+    "measured",
 )
 
 #: The keys a record may carry, in the order they are written out.
@@ -66,6 +69,9 @@ RECORD_KEYS = (
     "decision",
     "dose_days",
     "mg_per_m2",
+    "weight",
+    "height",
+    "threshold",
     "revision",
 )
 #: Which keys each kind needs (required, optional).
@@ -78,6 +84,7 @@ KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "discontinue": (("date", "reason"), ("category",)),
     "two_dose_days": (("dose_days",), ()),
     "reduced_doses": (("mg_per_m2",), ()),
+    "measured": (("date", "weight"), ("height", "threshold")),
 }
 MAX_REASON_LENGTH = 200
 MAX_CYCLE = 99
@@ -180,6 +187,22 @@ class ReducedDoses(_Base):
         return dict(self.mg_per_m2)
 
 
+@dataclass(frozen=True)
+class Measured(_Base):
+    """Weight (and height) measured on ``date`` (spec section 8, weight changes).
+
+    ``threshold_pct`` is the site's recalculation threshold in force when the
+    measurement was recorded (``None`` until ``inoplan replan`` sets it): a weight
+    that differs by at least that much from the weight the doses are based on
+    recomputes the BSA and every dose from ``date`` on.
+    """
+
+    date: date
+    weight: Measure
+    height: Measure | None
+    threshold_pct: Decimal | None
+
+
 Event = (
     Given
     | Held
@@ -189,6 +212,7 @@ Event = (
     | Discontinuation
     | TwoDoseDays
     | ReducedDoses
+    | Measured
 )
 
 
@@ -291,7 +315,7 @@ def is_low_count(reason: str | None, category: str | None) -> bool:
 
 #: Events that record what happened, and so cannot be dated after today; an
 #: interruption and a discontinuation may be planned ahead [inoplan].
-PAST_ONLY = ("given", "assessment", "hsct")
+PAST_ONLY = ("given", "assessment", "hsct", "measured")
 
 
 def check_not_future(events: Iterable[Event], today: date) -> None:
@@ -301,12 +325,24 @@ def check_not_future(events: Iterable[Event], today: date) -> None:
     not happened. Interruptions and discontinuations may be planned ahead.
     """
     for ev in events:
-        if isinstance(ev, (Given, Assessment, HsctDecision)) and ev.date > today:
+        if isinstance(ev, (Given, Assessment, HsctDecision, Measured)) and ev.date > today:
             raise InputError(
                 ev.source,
                 f"{ev.date.isoformat()} is after today ({today.isoformat()}); record a dose, "
-                "an assessment or a decision once it has happened",
+                "an assessment, a decision or a measurement once it has happened",
             )
+
+
+def parse_threshold(text: str, field: str) -> Decimal:
+    """A recalculation threshold: a percentage above 0 and below 100 (``10``, ``10%``, ``7.5``)."""
+    from inoplan.pharmacy import parse_percent
+
+    try:
+        return parse_percent(text, field)
+    except InputError:
+        raise InputError(
+            field, "not allowed; give a percentage above 0 and below 100, such as 10%"
+        ) from None
 
 
 def _fmt_decimal(value: Decimal) -> str:
@@ -403,6 +439,17 @@ def event_from_record(record: Record, source: str, revision: int = 1) -> Event:
         )
     if kind == "two_dose_days":
         return TwoDoseDays(source, rev, parse_dose_days(text("dose_days"), f("dose_days")))
+    if kind == "measured":
+        return Measured(
+            source,
+            rev,
+            parse_date(text("date"), f("date")),
+            read_weight(text("weight"), f("weight")),
+            read_height(text("height"), f("height")) if text("height").strip() else None,
+            parse_threshold(text("threshold"), f("threshold"))
+            if text("threshold").strip()
+            else None,
+        )
     return ReducedDoses(source, rev, parse_reduced_doses(text("mg_per_m2"), f("mg_per_m2")))
 
 
@@ -437,6 +484,12 @@ def event_to_record(event: Event) -> dict[str, str]:
             out["category"] = event.category
     elif isinstance(event, TwoDoseDays):
         out |= {"event": "two_dose_days", "dose_days": ",".join(str(d) for d in event.days)}
+    elif isinstance(event, Measured):
+        out |= {"event": "measured", "date": event.date.isoformat(), "weight": event.weight.typed}
+        if event.height is not None:
+            out["height"] = event.height.typed
+        if event.threshold_pct is not None:
+            out["threshold"] = _fmt_decimal(event.threshold_pct)
     else:
         out |= {
             "event": "reduced_doses",
@@ -467,6 +520,9 @@ def describe(event: Event) -> str:
         )
     if isinstance(event, TwoDoseDays):
         return f"2 doses per cycle on days {event.days[0]} and {event.days[1]}"
+    if isinstance(event, Measured):
+        height = f", height {event.height.shown}" if event.height is not None else ""
+        return f"weight {event.weight.shown}{height} measured on {event.date.isoformat()}"
     return "reduced doses " + "/".join(_fmt_decimal(v) for _, v in event.mg_per_m2) + " mg/m2"
 
 
@@ -527,6 +583,17 @@ def _discontinue(v: str, s: str) -> dict[str, str | None]:
     return {"event": "discontinue", "date": day, "reason": reason, "category": category}
 
 
+def _measured(v: str, s: str) -> dict[str, str | None]:
+    day, rest = _split(v, s, "DATE", "WEIGHT[,HEIGHT] (e.g. 2027-01-05=62kg,170cm)")
+    weight, _, height = rest.partition(",")
+    return {
+        "event": "measured",
+        "date": day,
+        "weight": weight.strip(),
+        "height": height.strip(),
+    }
+
+
 def _two_days(v: str, s: str) -> dict[str, str | None]:
     return {"event": "two_dose_days", "dose_days": v}
 
@@ -545,6 +612,7 @@ OPTION_RECORDS: dict[str, Callable[[str, str], dict[str, str | None]]] = {
     "--discontinue": _discontinue,
     "--two-dose-days": _two_days,
     "--reduced-doses": _reduced,
+    "--measured": _measured,
 }
 
 

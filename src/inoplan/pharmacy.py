@@ -5,6 +5,10 @@ milligram is rounded half-up to 0.01 (spec section 8), so a pharmacist can
 redo the worksheet on a calculator: 1.46 mg from US 0.9 mg vials at 0.25 mg/mL
 is 2 vials, 1.46 / 0.25 = 5.84 mL withdrawn, 50 - 5.84 = 44.16 mL of 0.9%
 sodium chloride, 2 x 0.9 - 1.46 = 0.34 mg left in the last vial.
+
+What a pharmacy can measure (spec section 7) [inoplan]: the draws are shown to
+0.01 mL, the saline to 0.1 mL "to a total of 50 mL" (44.2 mL); the exact
+44.16 mL stays in the JSON worksheet.
 """
 
 from __future__ import annotations
@@ -162,6 +166,66 @@ class Worksheet:
     steps: tuple[Reminder, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    #: The saline to add as measured on a bag, half-up to 0.1 mL ("to a total of 50 mL");
+    #: ``diluent_ml`` keeps the exact figure for the record.
+    diluent_shown_ml: Decimal = Decimal(0)
+    #: Set when the last vial is opened for under 5% of the dose (see :class:`ExtraVial`).
+    extra_vial: ExtraVial | None = None
+
+
+@dataclass(frozen=True)
+class ExtraVial:
+    """A vial opened for a small remainder of the dose, and the whole-vial alternative.
+
+    The alternative is shown, never applied: rounding a dose is the institution's
+    policy decision (spec section 7).
+    """
+
+    #: mg drawn from the last vial, and its share of the dose (half-up to 0.1 %).
+    remainder_mg: Decimal
+    share_pct: Decimal
+    #: mg left in the last vial (the worksheet's waste).
+    waste_mg: Decimal
+    #: The dose from one vial fewer, and its change from the ordered dose (to 0.01 %).
+    whole_vials: int
+    whole_vial_mg: Decimal
+    whole_vial_change_pct: Decimal
+
+    @property
+    def text(self) -> str:
+        """One plain sentence for the worksheet."""
+        nth = {2: "2nd", 3: "3rd"}.get(self.whole_vials + 1, f"{self.whole_vials + 1}th")
+        vials = "vial" if self.whole_vials == 1 else "vials"
+        return (
+            f"a {nth} vial is opened for {self.remainder_mg} mg, {self.share_pct}% of the dose; "
+            f"{self.waste_mg} mg of it is wasted. Whole-vial alternative: {self.whole_vial_mg} mg "
+            f"({self.whole_vials} {vials}, {self.whole_vial_change_pct:+}%), not applied: "
+            f"{rules.DOSE_ROUNDING_POLICY_NOTE}"
+        )
+
+
+def extra_vial(dose_mg: Decimal, vial: Vial) -> ExtraVial | None:
+    """The :class:`ExtraVial` of a dose, or ``None`` when the last vial supplies 5% or more.
+
+    0.91 mg from 0.9 mg vials: 2 vials, the 2nd for 0.91 - 0.9 = 0.01 mg = 1.1% of the
+    dose (0.01 / 0.91 = 1.099%), 1.8 - 0.91 = 0.89 mg wasted; alternative 0.9 mg,
+    (0.9 - 0.91) / 0.91 = -1.10%.
+    """
+    n = vials_needed(dose_mg, vial)
+    if n < 2:
+        return None
+    remainder = dose_mg - vial.usable_mg * (n - 1)
+    if remainder * 100 >= rules.EXTRA_VIAL_SHARE_PCT * dose_mg:
+        return None
+    whole = vial.usable_mg * (n - 1)
+    return ExtraVial(
+        remainder_mg=round_half_up(remainder, rules.MG_STEP),
+        share_pct=round_half_up(remainder / dose_mg * 100, Decimal("0.1")),
+        waste_mg=round_half_up(vial.usable_mg * n - dose_mg, rules.MG_STEP),
+        whole_vials=n - 1,
+        whole_vial_mg=round_half_up(whole, rules.MG_STEP),
+        whole_vial_change_pct=round_half_up((whole - dose_mg) / dose_mg * 100, Decimal("0.01")),
+    )
 
 
 def vials_needed(dose_mg: Decimal, vial: Vial) -> int:
@@ -174,8 +238,16 @@ def withdraw_ml(dose_mg: Decimal, vial: Vial) -> Decimal:
     return round_half_up(dose_mg / vial.mg_per_ml, rules.ML_STEP)
 
 
-def worksheet(dose_mg: Decimal, vial: Vial, reconstituted_at: dt.time | None = None) -> Worksheet:
-    """The compounding worksheet for ``dose_mg`` from ``vial``s (dose already checked)."""
+def worksheet(
+    dose_mg: Decimal,
+    vial: Vial,
+    reconstituted_at: dt.time | None = None,
+    body_warnings: Sequence[str] = (),
+) -> Worksheet:
+    """The compounding worksheet for ``dose_mg`` from ``vial``s (dose already checked).
+
+    ``body_warnings`` (an unusual BMI, a BSA above 3.0 m2) come first among its warnings.
+    """
     n = vials_needed(dose_mg, vial)
     volume = withdraw_ml(dose_mg, vial)
     per_vial = vial.deliverable_ml
@@ -190,13 +262,16 @@ def worksheet(dose_mg: Decimal, vial: Vial, reconstituted_at: dt.time | None = N
     waste_mg = round_half_up(vial.usable_mg * n - dose_mg, rules.MG_STEP)
     waste_ml = round_half_up(waste_mg / vial.mg_per_ml, rules.ML_STEP)
 
-    warnings: list[str] = []
+    warnings: list[str] = list(body_warnings)
     if not in_range:
         warnings.append(
             f"final concentration {final} mg/mL is outside {lo}-{hi} mg/mL for a 50 mL bag "
             f"({rules.VERIFY_NOTE}); check before dispensing"
         )
     notes: list[str] = []
+    extra = extra_vial(dose_mg, vial)
+    if extra is not None:
+        notes.append(f"Extra vial: {extra.text}")
     if vial.note:
         notes.append(f"{vial.note} ({rules.VERIFY_NOTE})")
     notes.append(rules.STORAGE_LIMITS_NOTE)
@@ -230,6 +305,8 @@ def worksheet(dose_mg: Decimal, vial: Vial, reconstituted_at: dt.time | None = N
         steps=rules.PREPARATION_STEPS,
         warnings=tuple(warnings),
         notes=tuple(notes),
+        diluent_shown_ml=round_half_up(diluent, rules.DILUENT_SHOWN_STEP_ML),
+        extra_vial=extra,
     )
 
 

@@ -57,6 +57,9 @@ class Dose:
     sequence: int = 0
     #: ``planned``; ``given`` once recorded as given; ``omitted`` (in :attr:`Plan.omitted`).
     status: str = "planned"
+    #: The BSA this dose is computed from when a new weight changed it (``inoplan
+    #: replan --measured``); ``None``: the plan's own BSA.
+    bsa_m2: Decimal | None = None
 
     @property
     def label(self) -> str:
@@ -140,6 +143,10 @@ class Plan:
     @property
     def doses(self) -> tuple[Dose, ...]:
         return tuple(d for c in self.cycles for d in c.doses)
+
+    def bsa_for(self, dose: Dose) -> Decimal:
+        """The BSA in m2 that ``dose`` is computed from (a re-measured weight may change it)."""
+        return self.bsa.m2 if dose.bsa_m2 is None else dose.bsa_m2
 
     @property
     def cumulative_mg_per_m2(self) -> Decimal:
@@ -379,7 +386,9 @@ def make_plan(request: PlanRequest, today: date | None = None) -> Plan:
         cycles.append(build_cycle(number, start, length, regimen, request.bsa.m2))
         start = start + timedelta(days=length)
 
-    warnings: list[str] = []
+    from inoplan.body import body_warnings
+
+    warnings: list[str] = body_warnings(request.bsa)
     if today is not None and request.start < today:
         warnings.append(
             f"{rules.PAST_START_WARNING} (cycle 1 day 1 {request.start.isoformat()}, today "

@@ -33,12 +33,16 @@ def _cycle_day(cycle: str | None, day: str | None, why: str) -> tuple[int, int]:
 
 def dose_from_plan(
     path: str, cycle: str | None, day: str | None
-) -> tuple[Decimal, dict[str, Any], str]:
+) -> tuple[Decimal, dict[str, Any], str, list[str]]:
     """The dose of cycle/day in a saved plan, rebuilt from its inputs and its events.
 
-    A re-planned dose (reduced, moved) is the one prepared; a dose the plan no
-    longer gives is refused.
+    A re-planned dose (reduced, moved, recomputed for a new weight) is the one
+    prepared; a dose the plan no longer gives is refused. The last item is the
+    body-build warnings (BMI, a BSA above 3.0 m2) for the worksheet.
     """
+    from dataclasses import replace
+
+    from inoplan.body import body_warnings
     from inoplan.planfile import plan_from_data, read_plan_json
 
     c, d = _cycle_day(cycle, day, "with a PLAN file")
@@ -60,20 +64,26 @@ def dose_from_plan(
         "day": d,
         "date": dose.date.isoformat(),
         "mg_per_m2": float(dose.mg_per_m2),
-        "bsa_m2": float(plan.bsa.m2),
+        "bsa_m2": float(plan.bsa_for(dose)),
     }
     who = f"{pid} " if pid else ""
     heading = (
         f"Compounding worksheet: {who}{dose.label} {dose.date.isoformat()}, {dose.mg} mg "
-        f"({dose.mg_per_m2} mg/m2 x {plan.bsa.m2} m2)"
+        f"({dose.mg_per_m2} mg/m2 x {plan.bsa_for(dose)} m2)"
     )
-    return check_dose_mg(dose.mg), context, heading
+    warnings = body_warnings(plan.bsa)
+    if dose.bsa_m2 is not None:
+        # Recomputed for a new weight: the large-BSA check applies to the BSA in use.
+        warnings = body_warnings(replace(plan.bsa, m2=dose.bsa_m2, uncapped_m2=None, bmi=None))
+    return check_dose_mg(dose.mg), context, heading, warnings
 
 
 def dose_from_body(
     values: Mapping[str, str | None], cycle: str | None, day: str | None, response: str
-) -> tuple[Decimal, dict[str, Any], str]:
-    """mg/m2 of the regimen day x the BSA from height and weight (or --bsa)."""
+) -> tuple[Decimal, dict[str, Any], str, list[str]]:
+    """mg/m2 of the regimen day x the BSA from height and weight (or --bsa), and its warnings."""
+    from inoplan.body import body_warnings
+
     c, d = _cycle_day(cycle, day, "with --height/--weight or --bsa")
     bsa = parse_bsa_inputs(values)
     status = Response(response)
@@ -95,6 +105,7 @@ def dose_from_body(
         "mg_per_m2": float(per_m2),
         "bsa_m2": float(bsa.m2),
         "bsa_working": bsa.working,
+        "body": bsa.body_text,
     }
     heading = f"Compounding worksheet: C{c}D{d}, {mg} mg ({per_m2} mg/m2 x {bsa.m2} m2)"
-    return check_dose_mg(mg), context, heading
+    return check_dose_mg(mg), context, heading, body_warnings(bsa)

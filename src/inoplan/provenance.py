@@ -39,6 +39,8 @@ class Policy(NamedTuple):
     bsa_formula: str  # a formula name, or "given" when the BSA was given directly
     bsa_cap_m2: Decimal | None
     market: str
+    #: Site policy [inoplan]: a weight change of at least this (%) recomputes the BSA.
+    recalc_threshold_pct: Decimal = rules.RECALC_THRESHOLD_PCT
 
     @property
     def as_dict(self) -> dict[str, object]:
@@ -49,6 +51,7 @@ class Policy(NamedTuple):
             "bsa_rounding": rules.POLICY_BSA_ROUNDING,
             "dose_rounding": rules.POLICY_DOSE_ROUNDING,
             "market": self.market,
+            "bsa_recalc_threshold_pct": float(self.recalc_threshold_pct),
         }
 
     @property
@@ -56,9 +59,16 @@ class Policy(NamedTuple):
         """One line for a table or a CSV cell."""
         formula = "given" if self.bsa_formula == "given" else f"{self.bsa_formula}, actual weight"
         cap = "no cap" if self.bsa_cap_m2 is None else f"capped at {self.bsa_cap_m2} m2"
+        # A BSA given directly has no weight to follow (replan --measured refuses it).
+        recalc = (
+            ""
+            if self.bsa_formula == "given"
+            else f"BSA recomputed when the weight changes by "
+            f"{self.recalc_threshold_pct.normalize():f}% or more (site policy); "
+        )
         return (
             f"BSA {formula}, {cap}; BSA {rules.POLICY_BSA_ROUNDING}; doses "
-            f"{rules.POLICY_DOSE_ROUNDING}; market {self.market}; "
+            f"{rules.POLICY_DOSE_ROUNDING}; {recalc}market {self.market}; "
             f"rules ({rules.LABEL_REVISION}); inoplan {__version__}"
         )
 
@@ -69,7 +79,19 @@ def policy_of(plan: Plan) -> Policy:
     cap_text = dict(plan.request.inputs).get("bsa_cap")
     # The cap the user asked for, even when it did not bite (BSA below it).
     cap = _cap_from_text(cap_text) if cap_text else (bsa.m2 if bsa.capped else None)
-    return Policy(bsa_formula=bsa.formula, bsa_cap_m2=cap, market=rules.POLICY_MARKET)
+    # The threshold in force: that of the last measurement recorded (inoplan replan).
+    thresholds = [
+        r["threshold"]
+        for r in (dict(e) for e in plan.events)
+        if r.get("event") == "measured" and r.get("threshold")
+    ]
+    threshold = Decimal(thresholds[-1]) if thresholds else rules.RECALC_THRESHOLD_PCT
+    return Policy(
+        bsa_formula=bsa.formula,
+        bsa_cap_m2=cap,
+        market=rules.POLICY_MARKET,
+        recalc_threshold_pct=threshold,
+    )
 
 
 def _cap_from_text(text: str) -> Decimal:

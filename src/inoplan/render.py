@@ -54,8 +54,9 @@ def summary(plan: Plan) -> Table:
         t.add_row("Patient id", req.patient_id)
     if plan.revision:
         t.add_row("Re-planned", f"revision {plan.revision}, {len(plan.events)} events recorded")
-    if bsa.height_cm is not None:
-        t.add_row("Height / weight", f"{bsa.height_cm.normalize():f} cm / {bsa.weight_kg} kg")
+    if bsa.body_text is not None:
+        bmi = f", BMI {bsa.bmi}" if bsa.bmi is not None else ""
+        t.add_row("Height / weight", f"{bsa.body_text}{bmi}")
     t.add_row("BSA", f"{bsa.m2} m2 ({bsa.working})")
     t.add_row("Response", status_text(plan))
     t.add_row("Regimen", "\n".join(_regimen_lines(plan)))

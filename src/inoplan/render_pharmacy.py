@@ -19,10 +19,14 @@ from inoplan.worklist import PREMED_SHORT, Worklist
 NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
 
 
-def _deadline(d: Deadline | None, hours: int) -> str:
+def _deadline(d: Deadline | None, hours: int, limit: str) -> str:
+    """A label limit: the clock time (or the hours) and the limit it comes from."""
     if d is None:
-        return f"{hours} h after reconstitution (give --reconstituted-at HH:MM for the time)"
-    return f"{d} ({hours} h after reconstitution)"
+        return (
+            f"{hours} h after reconstitution (label: {limit}; give --reconstituted-at HH:MM "
+            "for the time)"
+        )
+    return f"{d} (label: {limit})"
 
 
 def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
@@ -56,8 +60,8 @@ def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     )
     t.add_row(
         "Diluent",
-        f"{ws.diluent_ml} mL {rules.DILUENT} ({ws.final_volume_ml} - {ws.withdraw_ml}), "
-        f"for {ws.final_volume_ml} mL in total",
+        f"{ws.diluent_shown_ml} mL {rules.DILUENT}, to a total of {ws.final_volume_ml} mL "
+        f"({ws.final_volume_ml} - {ws.withdraw_ml}, to {rules.DILUENT_SHOWN_STEP_ML} mL)",
     )
     lo, hi = rules.FINAL_MG_PER_ML_RANGE
     flag = "" if ws.final_in_range else "  OUTSIDE RANGE"
@@ -69,14 +73,33 @@ def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     t.add_row("Infusion", f"{ws.rate_ml_per_h} mL/h over {ws.duration_h} h")
     if ws.reconstituted_at is not None:
         t.add_row("Reconstituted at", ws.reconstituted_at.strftime("%H:%M"))
-    t.add_row("Dilute by", _deadline(ws.dilute_by, rules.RECONSTITUTION_TO_DILUTION_MAX_H))
-    if ws.start_infusion_by is not None:
-        t.add_row("Start infusion by", str(ws.start_infusion_by))
+    t.add_row(
+        "Dilute by",
+        _deadline(
+            ws.dilute_by,
+            rules.RECONSTITUTION_TO_DILUTION_MAX_H,
+            f"at most {rules.RECONSTITUTION_TO_DILUTION_MAX_H} h from reconstitution to dilution",
+        ),
+    )
+    start_h = rules.RECONSTITUTION_TO_INFUSION_END_MAX_H - rules.INFUSION_HOURS
+    start_by = (
+        f"{start_h} h after reconstitution"
+        if ws.start_infusion_by is None
+        else f"{ws.start_infusion_by}"
+    )
+    t.add_row("Start infusion by", f"{start_by} ({rules.START_BY_DERIVATION})")
     t.add_row(
         "Infusion ends by",
-        _deadline(ws.infusion_end_by, rules.RECONSTITUTION_TO_INFUSION_END_MAX_H),
+        _deadline(
+            ws.infusion_end_by,
+            rules.RECONSTITUTION_TO_INFUSION_END_MAX_H,
+            f"at most {rules.RECONSTITUTION_TO_INFUSION_END_MAX_H} h from reconstitution to the "
+            "end of the infusion",
+        ),
     )
     t.add_row("Waste", f"{ws.waste_mg} mg = {ws.waste_ml} mL left in the last vial")
+    if ws.extra_vial is not None:
+        t.add_row("Extra vial", ws.extra_vial.text)
     parts: list[object] = [Panel(t, title=heading or "Compounding worksheet", title_align="left")]
     for w in ws.warnings:
         parts.append(Text(f"WARNING: {w}", style="bold yellow"))
@@ -86,6 +109,8 @@ def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     parts.append(Text("Handling:", style="bold"))
     parts.append(steps)
     for n in ws.notes:
+        if ws.extra_vial is not None and n.startswith("Extra vial: "):
+            continue  # shown in the worksheet itself
         parts.append(Text(f"Note: {n}"))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]

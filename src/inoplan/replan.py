@@ -35,7 +35,7 @@ that changed its date or milligrams: a calendar then updates its event.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -63,6 +63,7 @@ from inoplan.events import (
     Held,
     HsctDecision,
     Interruption,
+    Measured,
     ReducedDoses,
     TwoDoseDays,
     describe,
@@ -112,6 +113,8 @@ class _Index:
     discontinue: Discontinuation | None
     two_days: TwoDoseDays | None
     reduced: ReducedDoses | None
+    #: New weights (and heights): :mod:`inoplan.remeasure` decides what they change.
+    measured: list[Measured] = field(default_factory=list)
 
 
 def _index(events: Sequence[Event]) -> _Index:
@@ -148,6 +151,8 @@ def _index(events: Sequence[Event]) -> _Index:
                     ev.source, f"treatment was already discontinued ({idx.discontinue.source})"
                 )
             idx.discontinue = ev
+        elif isinstance(ev, Measured):
+            idx.measured.append(ev)
         elif isinstance(ev, TwoDoseDays):
             if idx.two_days is not None and idx.two_days.days != ev.days:
                 raise InputError(
@@ -188,6 +193,9 @@ class _Builder:
         self.events = list(events)
         self.idx = _index(events)
         self.base = make_plan(request)
+        from inoplan.remeasure import timeline
+
+        self.body = timeline(request, self.idx.measured, self.idx.given.values())
         self.base_dates = {(d.cycle, d.day): d.date for d in self.base.doses}
         self.response = request.response
         self.mrd = request.mrd
@@ -199,8 +207,11 @@ class _Builder:
         self.cycles: list[tuple[int, date, int, Regimen, list[Dose]]] = []
         # The boxed-warning points of HSCT intent and of 3+ cycles follow the course as
         # re-planned (see _assemble), not the request alone.
-        self.warnings: list[str] = [w for w in self.base.warnings if not is_course_warning(w)]
-        self.notes: list[str] = []
+        self.warnings: list[str] = [
+            *(w for w in self.base.warnings if not is_course_warning(w)),
+            *self.body.warnings,
+        ]
+        self.notes: list[str] = list(self.body.notes)
         self.used: set[int] = set()  # ids of dose events that were applied
         self.blocked_until: date | None = None
         self.blocked_by: Interruption | None = None
@@ -278,15 +289,21 @@ class _Builder:
         status: str = "planned",
     ) -> Dose:
         base = self.base_dates.get((ref.cycle, ref.day))
+        # A new weight beyond the threshold changes the BSA from its date on (remeasure).
+        change = self.body.at(when)
+        bsa_m2 = self.request.bsa.m2 if change is None else change.bsa.m2
+        if change is not None:
+            notes = [*notes, change.note]
         return Dose(
             cycle=ref.cycle,
             day=ref.day,
             date=when,
             mg_per_m2=mg_per_m2,
-            mg=dose_mg(mg_per_m2, self.request.bsa.m2),
+            mg=dose_mg(mg_per_m2, bsa_m2),
             notes=tuple(notes),
             planned_date=base if base is not None and base != when else None,
             status=status,
+            bsa_m2=None if change is None else change.bsa.m2,
         )
 
     def _check_not_after_stop(self, ev: Event, when: date) -> None:

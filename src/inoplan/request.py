@@ -14,12 +14,13 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from inoplan import rules
-from inoplan.bsa import Bsa, check_cap, compute_bsa, given_bsa
+from inoplan.body import bsa_from_body
+from inoplan.bsa import Bsa, check_cap, given_bsa
 from inoplan.clinic import canonical_holidays, parse_clinic_days
 from inoplan.errors import InputError, quoted
 from inoplan.plan import PlanRequest
 from inoplan.rules import Mrd, Response
-from inoplan.units import parse_date, parse_decimal, parse_height_cm, parse_int, parse_weight_kg
+from inoplan.units import parse_date, parse_decimal, parse_int, read_height, read_weight
 
 #: The canonical input names, in the order they are recorded in a plan.
 FIELDS = (
@@ -148,13 +149,15 @@ def parse_bsa_inputs(
         field("bsa_formula"),
         rules.BSA_FORMULAS,
     )
-    return compute_bsa(
-        parse_height_cm(height, field("height")),
-        parse_weight_kg(weight, field("weight")),
+    return bsa_from_body(
+        read_height(height, field("height")),
+        read_weight(weight, field("weight")),
         formula,
         cap,
         field("bsa"),
         field("bsa_formula"),
+        field("height"),
+        field("weight"),
     )
 
 

@@ -260,7 +260,23 @@ DEFAULT_BSA_FORMULA: Final = "mosteller"
 #: Plausible input; outside these inoplan refuses (exit status 2).
 HEIGHT_CM_RANGE: Final = (Decimal(50), Decimal(250))
 WEIGHT_KG_RANGE: Final = (Decimal(5), Decimal(350))
-BSA_M2_RANGE: Final = (Decimal("0.25"), Decimal("3.5"))
+#: [inoplan, revised] 3.5 m2 refused real patients (200 cm / 250 kg = 3.73 m2).
+BSA_M2_RANGE: Final = (Decimal("0.25"), Decimal("4.0"))
+#: Above this BSA a plan is made with a warning [inoplan].
+BSA_WARN_ABOVE_M2: Final = Decimal("3.0")
+BSA_LARGE_WARNING: Final = "unusually large BSA"
+#: Body build [inoplan]: BMI = kg / m^2 from the same (rounded) height and weight.
+#: A bare number (no unit) is accepted only with a BMI in this range; with explicit
+#: units a BMI outside it is planned with a warning.
+BMI_USUAL_RANGE: Final = (Decimal(12), Decimal(50))
+#: A BMI outside this range is refused whatever the units.
+BMI_PLAUSIBLE_RANGE: Final = (Decimal(8), Decimal(100))
+#: BMI is shown to this step.
+BMI_STEP: Final = Decimal("0.1")
+#: A height or weight is used (and shown) to this step, half-up, after any unit
+#: conversion: the BSA is computed from the values shown [inoplan].
+HEIGHT_STEP: Final = Decimal("0.1")
+WEIGHT_STEP: Final = Decimal("0.1")
 #: Rounding steps, all half-up in decimal arithmetic.
 BSA_STEP: Final = Decimal("0.01")
 MG_STEP: Final = Decimal("0.01")
@@ -269,6 +285,12 @@ BSA_CAP_WARNING: Final = (
     "BSA capped: ASCO guidance (Griggs et al., J Clin Oncol 2012;30:1553, update 2021) "
     "recommends actual body weight and full doses in obese adults, without capping BSA"
 )
+
+#: Weight changes during treatment [inoplan; site policy, S]: the label says nothing
+#: on recalculation; common practice recomputes the BSA when the weight differs by
+#: 10% or more from the weight the doses are based on (some sites use 5%).
+#: ``inoplan replan --recalc-threshold`` sets it; printed in the policy line.
+RECALC_THRESHOLD_PCT: Final = Decimal(10)
 
 # --- Re-planning: interruptions and dose modifications (spec sections 3, 4, 6) -------
 
@@ -445,6 +467,29 @@ RECONSTITUTION_TO_INFUSION_END_MAX_H: Final = 8
 #: inoplan prepares the 50 mL bag only.)
 FINAL_MG_PER_ML_RANGE: Final = (Decimal("0.01"), Decimal("0.1"))
 FINAL_MG_PER_ML_EVIDENCE: Final[Evidence] = "?"
+#: Precision a pharmacy can measure [inoplan]: the volume drawn into a syringe is
+#: shown to 0.01 mL (a 1 mL syringe is graduated in 0.01 mL; ``ML_STEP``); the
+#: saline is shown to 0.1 mL, "to a total of 50 mL", as bags are not filled to
+#: 0.01 mL. The exact figures stay in the JSON worksheet.
+DILUENT_SHOWN_STEP_ML: Final = Decimal("0.1")
+#: Whole-vial awareness [inoplan]: when the last vial supplies less than this share
+#: of the dose (0.91 mg = one 0.9 mg vial + 0.01 mg from a second), the worksheet
+#: says so, with the waste, and names dose rounding as the institution's decision.
+#: It never rounds on its own.
+EXTRA_VIAL_SHARE_PCT: Final = Decimal(5)
+#: Many institutions round doses of biologics and cytotoxics to the nearest vial
+#: size within 5-10% (HOPA dose-rounding guidance) [S].
+DOSE_ROUNDING_POLICY_NOTE: Final = (
+    "many institutions round doses to the nearest vial size within 5-10% (HOPA "
+    "dose-rounding guidance); whether to is an institutional policy decision "
+    "(inoplan worklist --round-within, off by default)"
+)
+#: "Start infusion by" is derived, not a label limit: the 8-hour limit from
+#: reconstitution to the end of the infusion, minus the 1-hour infusion.
+START_BY_DERIVATION: Final = (
+    "derived: the 8 h limit from reconstitution to the end of the infusion, minus the 1 h "
+    "infusion"
+)
 #: Concentrations are shown to this step (0.0292 mg/mL): 0.01 would hide the range check.
 CONCENTRATION_STEP: Final = Decimal("0.0001")
 
@@ -484,7 +529,7 @@ SYRINGE_NOTE: Final = (
 def largest_plausible_dose_mg() -> Decimal:
     """The largest dose any plan can give: the largest plausible BSA x the largest mg/m2.
 
-    3.5 m2 x 0.8 mg/m2 = 2.8 mg. A dose above it is refused as a typing error.
+    4.0 m2 x 0.8 mg/m2 = 3.2 mg. A dose above it is refused as a typing error.
     """
     largest_mg_per_m2 = max(v for r in REGIMENS.values() for v in r.mg_per_m2.values())
     return BSA_M2_RANGE[1] * largest_mg_per_m2

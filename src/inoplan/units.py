@@ -9,12 +9,13 @@ accepted: unicode digits, ``nan``, ``inf`` and exponents are refused.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from inoplan.errors import InputError, quoted
 from inoplan.limits import MAX_INT_DIGITS
-from inoplan.rules import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
+from inoplan.rules import HEIGHT_CM_RANGE, HEIGHT_STEP, WEIGHT_KG_RANGE, WEIGHT_STEP
 
 CM_PER_INCH = Decimal("2.54")
 INCHES_PER_FOOT = 12
@@ -66,11 +67,49 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def parse_height_cm(text: str, field: str = "--height") -> Decimal:
-    """Height in cm from ``170``, ``170cm``, ``1.7m``, ``67in``, ``5ft7in`` or ``5'7"``.
+@dataclass(frozen=True)
+class Measure:
+    """A height (cm) or weight (kg) as used, and as the user typed it.
 
-    A bare number is centimetres. The result is exact (inches x 2.54) and
-    checked against the spec's plausible range.
+    ``value`` is rounded half-up to 0.1 cm or 0.1 kg after any conversion: it is
+    what the BSA is computed from and what every output shows. ``typed`` is the
+    input in a tidy form (``5 ft 11 in``, ``210 lb``, ``180``); ``unit_given`` is
+    False for a bare number, which the body-build check treats as ambiguous.
+    """
+
+    value: Decimal
+    typed: str
+    unit: str  # "cm" or "kg"
+    unit_given: bool
+
+    @property
+    def shown(self) -> str:
+        """``180 cm``, or ``5 ft 11 in (180.3 cm)`` when converted."""
+        plain = f"{fmt_decimal(self.value)} {self.unit}"
+        if self.typed in (fmt_decimal(self.value), plain):
+            return plain
+        # Typed with more than one decimal (70.25 kg, 210.25 lb): only the value used is
+        # shown, so no output carries a height or weight beyond 0.1. Metres keep their
+        # 3 decimals (1.705 m is 170.5 cm).
+        if not self.typed.endswith(" m") and re.search(r"\.[0-9]{2,}", self.typed):
+            return plain
+        return f"{self.typed} ({plain})"
+
+
+def fmt_decimal(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent (``170``, ``1.7``)."""
+    return f"{value.normalize():f}"
+
+
+def _tidy(number: str) -> str:
+    return fmt_decimal(Decimal(number))
+
+
+def read_height(text: str, field: str = "--height") -> Measure:
+    """Height from ``170``, ``170cm``, ``1.7m``, ``67in``, ``5ft7in`` or ``5'7\"``.
+
+    A bare number is centimetres. Converted (inches x 2.54, metres x 100) and
+    rounded half-up to 0.1 cm, then checked against the spec's plausible range.
     """
     s = text.strip().lower()
     m = _FEET_RE.fullmatch(s)
@@ -83,6 +122,8 @@ def parse_height_cm(text: str, field: str = "--height") -> Decimal:
             )
         inches = Decimal(m["ft"]) * INCHES_PER_FOOT + Decimal(m["inch"] or 0)
         cm = inches * CM_PER_INCH
+        typed = f"{int(m['ft'])} ft" + (f" {_tidy(m['inch'])} in" if m["inch"] else "")
+        unit_given = True
     else:
         m = _HEIGHT_RE.fullmatch(s)
         if not m:
@@ -92,13 +133,14 @@ def parse_height_cm(text: str, field: str = "--height") -> Decimal:
                 "inches (67in) or feet and inches (5ft7in, 5'7\")",
             )
         n = Decimal(m["n"])
-        unit = m["unit"] or "cm"
+        unit = m["unit"] or ""
+        unit_given = bool(unit)
         if unit == "m":
-            cm = n * 100
+            cm, typed = n * 100, f"{_tidy(m['n'])} m"
         elif unit in ("in", "inch", "inches", '"'):
-            cm = n * CM_PER_INCH
+            cm, typed = n * CM_PER_INCH, f"{_tidy(m['n'])} in"
         else:
-            cm = n
+            cm, typed = n, _tidy(m["n"]) + (" cm" if unit else "")
     lo, hi = HEIGHT_CM_RANGE
     if cm < lo and m.re is _HEIGHT_RE and not m["unit"] and cm < 3:
         raise InputError(
@@ -106,11 +148,12 @@ def parse_height_cm(text: str, field: str = "--height") -> Decimal:
             f"{_fmt(cm)} cm is not plausible; allowed {_fmt(lo)}-{_fmt(hi)} cm "
             f"(a bare number is cm: did you mean {_fmt(cm)}m?)",
         )
-    return check_range(cm, field, lo, hi, "cm")
+    check_range(cm, field, lo, hi, "cm")
+    return Measure(_to_step(cm, HEIGHT_STEP), typed, "cm", unit_given)
 
 
-def parse_weight_kg(text: str, field: str = "--weight") -> Decimal:
-    """Weight in kg from ``70``, ``70kg`` or ``154lb``; a bare number is kg."""
+def read_weight(text: str, field: str = "--weight") -> Measure:
+    """Weight from ``70``, ``70kg`` or ``154lb``; a bare number is kg; to 0.1 kg."""
     s = text.strip().lower()
     m = _WEIGHT_RE.fullmatch(s)
     if not m:
@@ -118,9 +161,26 @@ def parse_weight_kg(text: str, field: str = "--weight") -> Decimal:
             field, f"{quoted(text)} is not a weight; use kg (70, 70kg) or pounds (154lb)"
         )
     n = Decimal(m["n"])
-    kg = n * KG_PER_POUND if m["unit"] in ("lb", "lbs") else n
+    pounds = m["unit"] in ("lb", "lbs")
+    kg = n * KG_PER_POUND if pounds else n
+    typed = _tidy(m["n"]) + (" lb" if pounds else " kg" if m["unit"] else "")
     lo, hi = WEIGHT_KG_RANGE
-    return check_range(kg, field, lo, hi, "kg")
+    check_range(kg, field, lo, hi, "kg")
+    return Measure(_to_step(kg, WEIGHT_STEP), typed, "kg", bool(m["unit"]))
+
+
+def _to_step(value: Decimal, step: Decimal) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def parse_height_cm(text: str, field: str = "--height") -> Decimal:
+    """Height in cm, to 0.1 cm (see :func:`read_height`)."""
+    return read_height(text, field).value
+
+
+def parse_weight_kg(text: str, field: str = "--weight") -> Decimal:
+    """Weight in kg, to 0.1 kg (see :func:`read_weight`)."""
+    return read_weight(text, field).value
 
 
 def parse_date(text: str, field: str = "--start") -> date:

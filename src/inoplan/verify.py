@@ -224,7 +224,7 @@ def _compare_dose(rec: RecordedDose, new: Dose, plan: Plan) -> list[Difference]:
                 "dose",
                 label,
                 f"{rec.mg} mg recorded, {new.mg} mg re-derived "
-                f"({new.mg_per_m2} mg/m2 x {plan.bsa.m2} m2, half-up to 0.01 mg)",
+                f"({new.mg_per_m2} mg/m2 x {plan.bsa_for(new)} m2, half-up to 0.01 mg)",
             )
         )
     if rec.date != new.date:
@@ -387,6 +387,14 @@ def _compare_values(data: Mapping[str, Any], expected: Mapping[str, Any]) -> lis
     return diffs
 
 
+#: Policy keys added within ``inoplan.plan/1``, with the value a plan saved before
+#: them was made under: a plan that lacks the key still holds when that value applies.
+_ADDED_POLICY_DEFAULTS: dict[str, object] = {
+    "bsa_recalc_threshold_pct": float(rules.RECALC_THRESHOLD_PCT),
+}
+_NO_DEFAULT = object()
+
+
 def _compare_policy(data: Mapping[str, Any], expected: Mapping[str, Any]) -> list[Difference]:
     found, have = _get(data, ("provenance", "policy"))
     want = expected["provenance"]["policy"]
@@ -394,6 +402,8 @@ def _compare_policy(data: Mapping[str, Any], expected: Mapping[str, Any]) -> lis
         return [Difference("policy", "provenance.policy", "no dosing policy recorded")]
     diffs: list[Difference] = []
     for key in sorted(set(want) | set(have)):
+        if key not in have and _ADDED_POLICY_DEFAULTS.get(key, _NO_DEFAULT) == want[key]:
+            continue  # saved before the key existed, and the default is what applies
         if key not in have:
             diffs.append(
                 Difference("policy", f"provenance.policy.{key}", f"missing ({want[key]!r})")

@@ -102,7 +102,7 @@ def rows(plan: Plan) -> Iterable[list[str]]:
                 d.date.strftime("%a"),
                 "" if omitted else f"{d.mg_per_m2}",
                 "" if omitted else f"{d.mg}",
-                f"{plan.bsa.m2}",
+                f"{plan.bsa_for(d)}",
                 d.status,
                 "" if d.planned_date is None else d.planned_date.isoformat(),
                 str(d.sequence),

@@ -209,7 +209,7 @@ def care_plan(plan: Plan, cycle: Cycle, ids: _Ids) -> dict[str, Any]:
 
 def medication_request(plan: Plan, dose: Dose, ids: _Ids) -> dict[str, Any]:
     """One infusion: date, mg, mg/m2, the BSA basis, premedication as text."""
-    bsa = plan.bsa.m2
+    bsa = plan.bsa_for(dose)
     text = (
         f"{dose.label} on {dose.date.isoformat()}: {dose.mg} mg ({dose.mg_per_m2} mg/m2 x "
         f"BSA {bsa} m2), {rules.FHIR_INFUSION_TEXT}"

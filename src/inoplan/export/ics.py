@@ -293,7 +293,7 @@ def dose_description(plan: Plan, dose: Dose, pid_line: str | None) -> str:
             if dose.planned_date is not None and dose.planned_date != dose.date
             else []
         ),
-        f"Dose: {dose.mg} mg = {dose.mg_per_m2} mg/m2 x BSA {bsa.m2} m2",
+        f"Dose: {dose.mg} mg = {dose.mg_per_m2} mg/m2 x BSA {plan.bsa_for(dose)} m2",
         f"BSA: {bsa.working}",
         f"Infusion over {rules.INFUSION_MINUTES} minutes, then observation.",
         "",

@@ -46,6 +46,8 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
     }
     if dose.planned_date is not None:
         out["planned_date"] = dose.planned_date.isoformat()
+    if dose.bsa_m2 is not None:
+        out["bsa_m2"] = num(dose.bsa_m2)
     if dose.notes:
         out["notes"] = list(dose.notes)
     return out
@@ -99,6 +101,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "bsa_formula": bsa.formula,
             "bsa_uncapped_m2": None if bsa.uncapped_m2 is None else num(bsa.uncapped_m2),
             "bsa_working": bsa.working,
+            # What was typed and what it became, to 0.1 cm / 0.1 kg; and the BMI of
+            # the two (spec section 8). null for a BSA given directly.
+            "height_weight_shown": bsa.body_text,
+            "bmi": None if bsa.bmi is None else num(bsa.bmi),
         },
         "inputs": dict(req.inputs),
         "provenance": provenance_dict(plan),

@@ -63,7 +63,11 @@ def worksheet_to_dict(ws: Worksheet, context: dict[str, Any] | None = None) -> d
         "draws_ml": [num(d) for d in ws.draws_ml],
         "withdraw_ml": num(ws.withdraw_ml),
         "diluent": rules.DILUENT,
+        # Exact (50 - draw), for the record; the bag is filled to diluent_shown_ml.
         "diluent_ml": num(ws.diluent_ml),
+        "diluent_shown_ml": num(ws.diluent_shown_ml),
+        "diluent_shown_step_ml": num(rules.DILUENT_SHOWN_STEP_ML),
+        "draw_step_ml": num(rules.ML_STEP),
         "final_volume_ml": num(ws.final_volume_ml),
         "final_mg_per_ml": num(ws.final_mg_per_ml),
         "final_mg_per_ml_range": {
@@ -81,17 +85,39 @@ def worksheet_to_dict(ws: Worksheet, context: dict[str, Any] | None = None) -> d
         "dilute_by_days_later": _days(ws.dilute_by),
         "start_infusion_by": _clock(ws.start_infusion_by),
         "start_infusion_by_days_later": _days(ws.start_infusion_by),
+        "start_infusion_by_derivation": rules.START_BY_DERIVATION,
         "infusion_end_by": _clock(ws.infusion_end_by),
         "infusion_end_by_days_later": _days(ws.infusion_end_by),
         "limits_h": {
             "reconstitution_to_dilution": rules.RECONSTITUTION_TO_DILUTION_MAX_H,
             "reconstitution_to_infusion_end": rules.RECONSTITUTION_TO_INFUSION_END_MAX_H,
+            "infusion": rules.INFUSION_HOURS,
         },
+        "extra_vial": _extra_vial(ws),
         "waste_mg": num(ws.waste_mg),
         "waste_ml": num(ws.waste_ml),
         "steps": [{"key": s.key, "text": s.display, "evidence": s.evidence} for s in ws.steps],
         "warnings": list(ws.warnings),
         "notes": list(ws.notes),
+    }
+
+
+def _extra_vial(ws: Worksheet) -> dict[str, Any] | None:
+    x = ws.extra_vial
+    if x is None:
+        return None
+    return {
+        "remainder_mg": num(x.remainder_mg),
+        "share_of_dose_pct": num(x.share_pct),
+        "share_threshold_pct": num(rules.EXTRA_VIAL_SHARE_PCT),
+        "waste_mg": num(x.waste_mg),
+        "whole_vial_alternative": {
+            "vials": x.whole_vials,
+            "mg": num(x.whole_vial_mg),
+            "change_pct": num(x.whole_vial_change_pct),
+            "applied": False,
+        },
+        "text": x.text,
     }
 
 
@@ -116,6 +142,12 @@ WORKSHEET_COLUMNS = (
     "infusion_end_by",
     "waste_mg",
     "waste_ml",
+    # Added within inoplan.prep/1: the saline as measured, the derived start time,
+    # and what a person must look at.
+    "diluent_shown_ml",
+    "start_infusion_by",
+    "extra_vial",
+    "warnings",
 )
 
 
@@ -149,6 +181,10 @@ def worksheet_csv(ws: Worksheet) -> str:
                 _deadline_text(ws.infusion_end_by),
                 f"{ws.waste_mg}",
                 f"{ws.waste_ml}",
+                f"{ws.diluent_shown_ml}",
+                _deadline_text(ws.start_infusion_by),
+                "" if ws.extra_vial is None else ws.extra_vial.text,
+                " | ".join(ws.warnings),
             ]
         )
     )
