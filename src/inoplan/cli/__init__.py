@@ -1,0 +1,1 @@
+"""The ``inoplan`` command line (Typer): the app, the commands, completion, start-up."""

@@ -1,0 +1,1 @@
+"""Re-planning: the events of a course and the engine that applies them."""
