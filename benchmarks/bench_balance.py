@@ -8,7 +8,7 @@ Run on purpose, not in the tests (it needs OR-Tools: ``pip install -e '.[balance
 The unit, generated deterministically from ``--seed`` (same seed, same unit):
 
 - ``--courses`` courses, each planned by inoplan's own planner
-  (:func:`inoplan.clinic.plan_course`, clinic open Monday to Friday), so dates,
+  (:func:`inoplan.domain.clinic.plan_course`, clinic open Monday to Friday), so dates,
   clinic-day moves and doses are what ``inoplan schedule`` would give;
 - starts spread uniformly from 8 weeks before the period to 1 week before its
   end, so some courses are mid-way when the period opens and some start late;
@@ -38,12 +38,12 @@ import sys
 import time
 from decimal import Decimal
 
-from inoplan import rules
-from inoplan.balance import BalanceDose, BalanceProblem, Chairs, ClosedDays, Course, solve
-from inoplan.bsa import given_bsa
-from inoplan.clinic import plan_course
-from inoplan.plan import PlanRequest
-from inoplan.rules import Response
+from inoplan.domain import rules
+from inoplan.domain.balance import BalanceDose, BalanceProblem, Chairs, ClosedDays, Course, solve
+from inoplan.domain.bsa import given_bsa
+from inoplan.domain.clinic import plan_course
+from inoplan.domain.plan import PlanRequest
+from inoplan.domain.rules import Response
 
 MAX_GAP = 0.01
 MAX_PEAK_MB = 500

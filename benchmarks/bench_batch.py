@@ -31,7 +31,7 @@ from pathlib import Path
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from inoplan.batch import run_batch
+from inoplan.services.batch import run_batch
 from inoplan.export.ics import IcsOptions, dtstamp_from_env
 
 source, out, fmt, jobs = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])

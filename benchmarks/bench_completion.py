@@ -39,7 +39,7 @@ REQUESTS: dict[str, dict[str, str]] = {
 }
 
 # What the console-script entry point runs, without the wrapper's own start-up.
-REQUEST_CODE = "from inoplan.cli import main; main()"
+REQUEST_CODE = "from inoplan.cli.app import main; main()"
 BASELINE_CODE = "import typer"
 
 

@@ -24,11 +24,11 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from inoplan.bsa import given_bsa
+from inoplan.domain.bsa import given_bsa
+from inoplan.domain.plan import PlanRequest, make_plan
+from inoplan.domain.rules import Response
 from inoplan.export import html as export_html
 from inoplan.export import json as export_json
-from inoplan.plan import PlanRequest, make_plan
-from inoplan.rules import Response
 
 ROUNDS = 15
 RENDER_LIMIT = 5.0

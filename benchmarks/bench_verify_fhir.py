@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import timeit
 
+from inoplan.domain.plan import make_plan
 from inoplan.export import fhir
 from inoplan.export import json as export_json
-from inoplan.plan import make_plan
-from inoplan.request import request_from_strings
-from inoplan.verify import verify_plan
+from inoplan.inputs.plan_request import request_from_strings
+from inoplan.services.verify import verify_plan
 
 VALUES = {"start": "2026-12-01", "height": "170", "weight": "70", "response": "cr"}
 

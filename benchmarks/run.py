@@ -54,7 +54,7 @@ PLAN_ARGS = ("schedule", "--start", "2026-12-01", "--height", "170", "--weight",
 PLAN_ARGS += ("--response", "cr")
 
 
-NO_PAUSE = "from inoplan.cli import main; main()"
+NO_PAUSE = "from inoplan.cli.app import main; main()"
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from inoplan import rules
-from inoplan.worklist import build_worklist, load_patients
+from inoplan.domain import rules
+from inoplan.services.worklist import build_worklist, load_patients
 
 
 def _csv(folder: Path, n: int) -> Path:

@@ -73,7 +73,7 @@ def _cell(text: str) -> str:
 def options_reference() -> str:
     import typer.main
 
-    from inoplan.cli import app
+    from inoplan.cli.app import app
 
     root = typer.main.get_command(app)
     out: list[str] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "calendar-month.png"

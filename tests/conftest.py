@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner, Result
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 
 # Property tests run the same examples on every machine and every run: no example
 # database (a fresh clone has none, so a failure found only through one would pass

@@ -1,4 +1,4 @@
-"""The chair and vial balancer (``inoplan.balance``): the rules, the objective, the solver.
+"""The chair and vial balancer (``inoplan.domain.balance``): the rules, the objective, the solver.
 
 Clinical numbers come from the spec: days 8 and 15 may move +/- 2 days, day 1
 never moves, at least 6 days between consecutive doses (across cycles too),
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from inoplan import rules
-from inoplan.balance import (
+from inoplan.domain import rules
+from inoplan.domain.balance import (
     INSTALL_HINT,
     BalanceDose,
     BalanceProblem,
@@ -32,7 +32,7 @@ from inoplan.balance import (
     solve,
     tie_weight,
 )
-from inoplan.errors import InputError
+from inoplan.domain.errors import InputError
 
 pytest.importorskip("ortools")
 

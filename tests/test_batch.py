@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.batch import run_batch
-from inoplan.cli import app
+from inoplan.cli.app import app
+from inoplan.services.batch import run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "patient_id,start,height,weight,response,hsct,mrd,bsa,time,tz,location"

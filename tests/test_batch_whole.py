@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.batch import run_batch
-from inoplan.cli import app, handle_sigterm
-from inoplan.errors import Terminated
+from inoplan.cli.app import app, handle_sigterm
+from inoplan.domain.errors import Terminated
+from inoplan.services.batch import run_batch
 
 HEADER = "patient_id,start,height,weight,response"
 
@@ -97,7 +97,7 @@ def test_patient_ids_named_like_the_runs_files_keep_their_plans(
         assert {r["patient_id"] for r in csv.DictReader(io.StringIO(mine))} == {"plan"}
         assert len(mine.splitlines()) == 1 + 9
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["schema"] == "inoplan.batch-summary/1"
+    assert summary["schema"] == "inoplan.services.batch-summary/1"
     assert summary["planned"] == 3 and summary["patient_folder"] == "patients"
     # The run's plan.csv holds every patient's doses: 3 x 9 = 27 rows.
     assert len((out / "plan.csv").read_text(encoding="utf-8").splitlines()) == 1 + 27
@@ -219,7 +219,7 @@ def test_a_signal_at_any_row_leaves_out_as_it_was(
 # of 70 (in the second chunk of 32 rows, so the pool is busy).
 SIGNAL_PROBE = """
 import os, signal, sys
-from inoplan import batch
+from inoplan.services import batch
 
 signum, pids = int(sys.argv[1]), sys.argv[2]
 real_init, real_stem = batch._worker_init, batch.file_stem

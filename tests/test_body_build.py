@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.body import bmi
-from inoplan.cli import app
-from inoplan.errors import InputError
+from inoplan.cli.app import app
+from inoplan.domain.body import bmi
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import make_plan
+from inoplan.domain.units import read_height, read_weight
 from inoplan.export import json as export_json
-from inoplan.plan import make_plan
-from inoplan.request import request_from_strings
-from inoplan.units import read_height, read_weight
+from inoplan.inputs.plan_request import request_from_strings
 
 START = ["schedule", "--start", "2026-12-01", "--response", "cr"]
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from inoplan.bsa import compute_bsa, given_bsa
-from inoplan.errors import InputError
+from inoplan.domain.bsa import compute_bsa, given_bsa
+from inoplan.domain.errors import InputError
 
 H, W = Decimal(170), Decimal(70)
 

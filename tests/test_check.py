@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.check import CheckResult, check, check_from_strings
-from inoplan.cli import app
-from inoplan.errors import InputError
-from inoplan.rules import Action
+from inoplan.cli.app import app
+from inoplan.domain.check import CheckResult, check, check_from_strings
+from inoplan.domain.errors import InputError
+from inoplan.domain.rules import Action
 
 NORMAL_LIVER = {
     "bilirubin": "0.8", "bilirubin_uln": "1.2",

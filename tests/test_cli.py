@@ -328,7 +328,7 @@ def test_python_dash_m() -> None:
 def test_every_command_has_help_with_examples() -> None:
     import typer.main
 
-    from inoplan.cli import app
+    from inoplan.cli.app import app
 
     names = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert {"schedule", "bsa", "replan", "check", "prep", "worklist", "verify", "batch"} <= set(

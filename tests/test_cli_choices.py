@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from inoplan import cli, rules
+from inoplan.cli import app as cli
+from inoplan.domain import rules
 
 
 def test_bsa_formula_choices_are_the_rules_formulas() -> None:
@@ -26,6 +27,6 @@ def test_command_line_module_does_not_load_the_rules() -> None:
     import subprocess
     import sys
 
-    code = "import sys, inoplan.cli; print('inoplan.rules' in sys.modules)"
+    code = "import sys, inoplan.cli.app; print('inoplan.domain.rules' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -19,18 +19,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.bsa import given_bsa
-from inoplan.cli import app
-from inoplan.clinic import (
+from inoplan.cli.app import app
+from inoplan.domain.bsa import given_bsa
+from inoplan.domain.clinic import (
     ClinicCalendar,
     apply_clinic_days,
     check_clinic_days,
     format_clinic_days,
     parse_clinic_days,
 )
-from inoplan.errors import InputError
-from inoplan.plan import Plan, PlanRequest, make_plan
-from inoplan.rules import Response
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import Plan, PlanRequest, make_plan
+from inoplan.domain.rules import Response
 
 MON_FRI = frozenset(range(5))
 
@@ -362,7 +362,7 @@ def test_a_tie_prefers_the_day_that_keeps_the_next_cycle_on_time() -> None:
 
 
 def test_a_saved_plan_is_rebuilt_with_its_clinic_moves(tmp_path: Path) -> None:
-    from inoplan.planfile import plan_from_data, read_plan_json
+    from inoplan.inputs.saved_plan import plan_from_data, read_plan_json
 
     saved = tmp_path / "plan.json"
     assert run(*XMAS, "--format", "json", "-o", str(saved)).exit_code == 0

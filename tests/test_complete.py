@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan.complete import complete_country, complete_timezone
+from inoplan.cli.complete import complete_country, complete_timezone
 
 ZONES = sorted(available_timezones())
 
@@ -70,7 +70,7 @@ def test_countries_offer_nothing_without_the_holidays_package(
 
 def test_importing_the_completers_imports_neither_zoneinfo_nor_holidays() -> None:
     code = (
-        "import sys, inoplan.complete; "
+        "import sys, inoplan.cli.complete; "
         "print(sorted(m for m in ('zoneinfo', 'holidays', 'rich') if m in sys.modules))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,6 +7,7 @@ skipped with the reason; CI installs bash, zsh and fish (see .ci/run).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -19,9 +20,14 @@ from typer._click.shell_completion import CompletionItem
 from typer._completion_classes import FishComplete, PowerShellComplete, ZshComplete
 from typer.testing import CliRunner
 
-from inoplan import completions_gen
-from inoplan.cli import PlanFormat, app
-from inoplan.complete import PlainFishComplete, PlainPowerShellComplete, PlainZshComplete
+from inoplan.cli.app import PlanFormat, app
+from inoplan.cli.complete import PlainFishComplete, PlainPowerShellComplete, PlainZshComplete
+
+_GEN = Path(__file__).resolve().parent.parent / "scripts" / "gen_completions.py"
+_spec = importlib.util.spec_from_file_location("gen_completions", _GEN)
+assert _spec is not None and _spec.loader is not None
+completions_gen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(completions_gen)
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPLETIONS = ROOT / "completions"
@@ -132,7 +138,7 @@ def test_choice_options_complete_their_values(line: str, expected: list[str]) ->
 def test_version_option_does_not_print_into_the_completions() -> None:
     import typer.main
 
-    from inoplan.cli import app
+    from inoplan.cli.app import app
 
     commands = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert bash_request("inoplan --version ") == commands

@@ -21,9 +21,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from inoplan import __version__, bsa, cli, clinic, plan, request
-from inoplan.cli import PlanFormat, app
-from inoplan.errors import InputError
+from inoplan import __version__
+from inoplan.cli import app as cli
+from inoplan.cli.app import PlanFormat, app
+from inoplan.domain import bsa, clinic, plan
+from inoplan.domain.errors import InputError
+from inoplan.inputs import plan_request as request
 
 runner = CliRunner()
 START = "schedule --start 2026-12-01"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from inoplan.errors import InputError
-from inoplan.events import (
+from inoplan.domain.errors import InputError
+from inoplan.domain.replan.events import (
     Assessment,
     DoseRef,
     Given,
@@ -23,7 +23,7 @@ from inoplan.events import (
     parse_dose_ref,
     read_events_file,
 )
-from inoplan.rules import Mrd, Response
+from inoplan.domain.rules import Mrd, Response
 
 
 def test_dose_labels_any_case() -> None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 from inoplan.export.fhir import CYCLE_NUMBER_URL, NORMALIZATION_BASIS_URL
 
 runner = CliRunner()
@@ -238,9 +238,9 @@ def test_every_plan_exports_a_valid_bundle_with_its_doses(
 ) -> None:
     from decimal import Decimal
 
+    from inoplan.domain.plan import make_plan
     from inoplan.export.fhir import bundle
-    from inoplan.plan import make_plan
-    from inoplan.request import request_from_strings
+    from inoplan.inputs.plan_request import request_from_strings
 
     values = {
         "start": "2026-12-01",

@@ -33,8 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan.choices import Mrd, Response
-from inoplan.cli import BsaFormula, FirstCycleDays, PlanFormat, app
+from inoplan.cli.app import BsaFormula, FirstCycleDays, PlanFormat, app
+from inoplan.domain.statuses import Mrd, Response
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 
 BSA = ["schedule", "--start", "2026-12-01", "--bsa", "1.8", "--response", "cr"]
 BATCH_HEADER = "patient_id,start,bsa,response,cycles,blasts,location"
@@ -274,7 +274,7 @@ def test_a_json_plan_with_a_byte_order_mark_is_read_as_a_csv_with_one_is(
 
 
 def test_a_plan_larger_than_the_limit_is_refused(plan_json: Path) -> None:
-    from inoplan import limits
+    from inoplan.domain import limits
 
     data = json.loads(plan_json.read_text())
     data["padding"] = "x" * (limits.MAX_PLAN_BYTES + 1)
@@ -347,7 +347,7 @@ def test_five_feet_thirteen_inches_is_refused() -> None:
 
 
 def test_the_readme_lists_every_limit() -> None:
-    from inoplan import limits
+    from inoplan.domain import limits
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for what, value, unit in limits.TABLE:

@@ -36,11 +36,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.bsa import given_bsa
-from inoplan.cli import app
+from inoplan.cli.app import app
+from inoplan.domain.bsa import given_bsa
+from inoplan.domain.plan import Plan, PlanRequest, make_plan
+from inoplan.domain.rules import Response
 from inoplan.export import html as export_html
-from inoplan.plan import Plan, PlanRequest, make_plan
-from inoplan.rules import Response
 
 BASE = ["schedule", "--start", "2026-12-01", "--height", "170", "--weight", "70"]
 CR_PLAN = [*BASE, "--response", "cr", "--format", "html"]
@@ -389,7 +389,7 @@ def test_css_uses_black_white_and_grey_only() -> None:
 
 
 def test_importing_the_cli_does_not_load_babel() -> None:
-    code = "import sys, inoplan.cli; print('babel' in sys.modules)"
+    code = "import sys, inoplan.cli.app; print('babel' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -26,11 +26,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan.cli import app
-from inoplan.errors import InputError
+from inoplan.cli.app import app
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import make_plan
 from inoplan.export import ics
-from inoplan.plan import make_plan
-from inoplan.request import request_from_strings
+from inoplan.inputs.plan_request import request_from_strings
 
 EPOCH = "1790000000"  # 2026-09-21T14:13:20Z
 DTSTAMP = "20260921T141320Z"
@@ -554,7 +554,7 @@ def test_every_timed_event_matches_its_dose(
 
 
 def test_importing_the_cli_does_not_import_icalendar() -> None:
-    code = "import sys, inoplan.cli; print('icalendar' in sys.modules, 'rich' in sys.modules)"
+    code = "import sys, inoplan.cli.app; print('icalendar' in sys.modules, 'rich' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from inoplan import output
-from inoplan.cli import app
-from inoplan.errors import InputError
+from inoplan import files as output
+from inoplan.cli.app import app
+from inoplan.domain.errors import InputError
 
 runner = CliRunner()
 PLAN = ["schedule", "--start", "2026-12-01", "--height", "170", "--weight", "70"]

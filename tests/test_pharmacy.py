@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan import rules
-from inoplan.cli import app
-from inoplan.errors import InputError
-from inoplan.pharmacy import (
+from inoplan.cli.app import app
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError
+from inoplan.domain.pharmacy import (
     RoundTo,
     check_dose_mg,
     parse_clock,

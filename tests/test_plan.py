@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from inoplan.bsa import given_bsa
-from inoplan.errors import InputError
-from inoplan.plan import PlanRequest, make_plan
-from inoplan.rules import Mrd, Response
+from inoplan.domain.bsa import given_bsa
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import PlanRequest, make_plan
+from inoplan.domain.rules import Mrd, Response
 
 D = Decimal
 
@@ -223,7 +223,7 @@ def test_bsa_cap_warns_citing_the_guidance() -> None:
 
 
 def test_unconfirmed_reminders_say_verify() -> None:
-    from inoplan import rules
+    from inoplan.domain import rules
 
     assert "verify against the current label" in rules.BLOOD_COUNT.display
     assert "verify" not in rules.PREMEDICATION.display

@@ -13,12 +13,12 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inoplan import rules
-from inoplan.bsa import given_bsa
+from inoplan.domain import rules
+from inoplan.domain.bsa import given_bsa
+from inoplan.domain.plan import Plan, PlanRequest, make_plan
+from inoplan.domain.rules import Mrd, Response
 from inoplan.export import csv as export_csv
 from inoplan.export import json as export_json
-from inoplan.plan import Plan, PlanRequest, make_plan
-from inoplan.rules import Mrd, Response
 
 bsas = st.integers(min_value=25, max_value=350).map(lambda n: given_bsa(Decimal(n) / 100))
 
@@ -28,7 +28,7 @@ def requests(draw: st.DrawFn) -> PlanRequest:
     response = draw(st.sampled_from(list(Response)))
     hsct = draw(st.booleans())
     mrd = draw(st.sampled_from(list(Mrd)))
-    from inoplan.plan import cycle_limit
+    from inoplan.domain.plan import cycle_limit
 
     # With HSCT intent a third cycle may be asked for (most), when the rules allow it.
     limit = cycle_limit(response, hsct, mrd).most
@@ -146,7 +146,7 @@ def _texts_of_every_format(plan: Plan) -> dict[str, str]:
     from inoplan.export import fhir as export_fhir
     from inoplan.export import html as export_html
     from inoplan.export import ics as export_ics
-    from inoplan.render import print_plan, text_console
+    from inoplan.render.plan import print_plan, text_console
 
     console = text_console(record=True)
     print_plan(plan, console)

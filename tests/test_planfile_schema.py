@@ -1,6 +1,6 @@
 """Reading saved JSON plans back: unknown and newer schemas are refused, inputs re-derived.
 
-Through the public reader (:func:`inoplan.planfile.read_plan_json`), on files
+Through the public reader (:func:`inoplan.inputs.saved_plan.read_plan_json`), on files
 written by ``inoplan schedule --format json`` and then edited, as a user or a
 newer inoplan would.
 """
@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan.cli import app
-from inoplan.errors import InputError
+from inoplan.cli.app import app
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import make_plan
 from inoplan.export import json as export_json
-from inoplan.plan import make_plan
-from inoplan.planfile import read_plan_json, request_from_plan
+from inoplan.inputs.saved_plan import read_plan_json, request_from_plan
 from tests.conftest import TODAY
 
 runner = CliRunner()

@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan import rules
-from inoplan.cli import app
-from inoplan.pharmacy import extra_vial, vials_needed, worksheet
+from inoplan.cli.app import app
+from inoplan.domain import rules
+from inoplan.domain.pharmacy import extra_vial, vials_needed, worksheet
 
 US = rules.VIALS["us"]
 EU = rules.VIALS["eu"]

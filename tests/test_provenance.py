@@ -8,8 +8,9 @@ import json
 
 from typer.testing import CliRunner
 
-from inoplan import __version__, rules
-from inoplan.cli import app
+from inoplan import __version__
+from inoplan.cli.app import app
+from inoplan.domain import rules
 
 runner = CliRunner()
 

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from inoplan.cli import app
-from inoplan.errors import InputError
-from inoplan.events import events_from_options
+from inoplan.cli.app import app
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import Dose, Plan, PlanRequest
+from inoplan.domain.replan.engine import replan_history
+from inoplan.domain.replan.events import events_from_options
 from inoplan.export import json as export_json
-from inoplan.plan import Dose, Plan, PlanRequest
-from inoplan.planfile import plan_from_data
-from inoplan.replan import replan_history
-from inoplan.request import request_from_strings
+from inoplan.inputs.plan_request import request_from_strings
+from inoplan.inputs.saved_plan import plan_from_data
 
 
 @pytest.fixture(autouse=True)

@@ -29,16 +29,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from inoplan import rules
-from inoplan.cli import app
-from inoplan.clinic import calendar_for, plan_course
-from inoplan.errors import InputError
-from inoplan.events import Event, events_from_options
+from inoplan.cli.app import app
+from inoplan.domain import rules
+from inoplan.domain.clinic import calendar_for, plan_course
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import Plan, PlanRequest
+from inoplan.domain.replan.engine import replan_history
+from inoplan.domain.replan.events import Event, events_from_options
 from inoplan.export import json as export_json
-from inoplan.plan import Plan, PlanRequest
-from inoplan.planfile import plan_from_data
-from inoplan.replan import replan_history
-from inoplan.request import request_from_strings
+from inoplan.inputs.plan_request import request_from_strings
+from inoplan.inputs.saved_plan import plan_from_data
 from tests.test_replan_properties import _event, _event_date, any_option, check_plan
 
 

@@ -16,9 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inoplan import rules
-from inoplan.errors import InputError
-from inoplan.events import (
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import Plan, PlanRequest
+from inoplan.domain.replan.engine import replan_history
+from inoplan.domain.replan.events import (
     Assessment,
     Discontinuation,
     DoseRef,
@@ -29,10 +31,8 @@ from inoplan.events import (
     events_from_options,
 )
 from inoplan.export import json as export_json
-from inoplan.plan import Plan, PlanRequest
-from inoplan.planfile import plan_from_data
-from inoplan.replan import replan_history
-from inoplan.request import request_from_strings
+from inoplan.inputs.plan_request import request_from_strings
+from inoplan.inputs.saved_plan import plan_from_data
 
 
 @st.composite

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 
 
 @pytest.fixture(autouse=True)

@@ -24,8 +24,8 @@ from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
 from typer.core import _TyperParameter
 
-from inoplan import fastparams
-from inoplan.cli import app
+from inoplan.cli import typer_speedups as fastparams
+from inoplan.cli.app import app
 
 PLAN = ["schedule", "--start", "2026-12-01", "--height", "170", "--weight", "70"]
 PLAN += ["--response", "cr"]
@@ -97,8 +97,8 @@ def test_other_runs_and_refusals_load_no_pydantic(args: list[str], tmp_path: Pat
 
 def test_importing_the_cli_stays_cheap() -> None:
     code = (
-        "import sys, inoplan.cli\n"
-        "heavy = {'rich', 'pydantic', 'dateutil', 'inoplan.plan', 'inoplan.render'}\n"
+        "import sys, inoplan.cli.app\n"
+        "heavy = {'rich', 'pydantic', 'dateutil', 'inoplan.domain.plan', 'inoplan.render.plan'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -192,7 +192,7 @@ ALL: list[str] = []  # marker: every registered command
 def test_a_run_builds_only_the_command_it_runs(
     argv: list[str], env: str | None, built: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inoplan import cli
+    from inoplan.cli import app as cli
 
     monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     if env:
@@ -211,7 +211,7 @@ def test_a_run_builds_only_the_command_it_runs(
 def test_main_can_run_again_with_another_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from inoplan import cli
+    from inoplan.cli import app as cli
 
     before = [c.callback for c in app.registered_commands]
     for argv, expected in [
@@ -241,7 +241,7 @@ def test_main_can_run_again_with_another_command(
 def test_a_tab_press_builds_only_the_command_typed_in_full(
     env: dict[str, str], only: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inoplan import cli
+    from inoplan.cli import app as cli
 
     monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     for name in ("COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS"):

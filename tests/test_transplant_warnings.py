@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from inoplan import rules
-from inoplan.cli import app
+from inoplan.cli.app import app
+from inoplan.domain import rules
 
 
 def run(*args: str, today: str = "2026-11-30") -> Result:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from inoplan import uidkey
+from inoplan.inputs import uid_key as uidkey
 from tests.conftest import TEST_UID_KEY
 from tests.test_ics import check_wire_format, export, invoke
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from inoplan.errors import InputError
-from inoplan.units import parse_date, parse_height_cm, parse_weight_kg
+from inoplan.domain.errors import InputError
+from inoplan.domain.units import parse_date, parse_height_cm, parse_weight_kg
 
 
 @pytest.mark.parametrize(

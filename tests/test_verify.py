@@ -18,13 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan import verify as verify_module
-from inoplan.cli import app
+from inoplan.cli.app import app
+from inoplan.domain.plan import make_plan
+from inoplan.domain.provenance import doses_sha256
 from inoplan.export.json import plan_to_dict
-from inoplan.plan import make_plan
-from inoplan.provenance import doses_sha256
-from inoplan.request import request_from_strings
-from inoplan.verify import verify_plan
+from inoplan.inputs.plan_request import request_from_strings
+from inoplan.services import verify as verify_module
+from inoplan.services.verify import verify_plan
 
 runner = CliRunner()
 
@@ -446,7 +446,7 @@ JSON_VALUES = st.recursive(
 def test_any_edit_to_a_dose_is_a_report_or_a_one_line_refusal(
     which: int, key: str, value: object
 ) -> None:
-    from inoplan.errors import InputError
+    from inoplan.domain.errors import InputError
 
     values = {"start": "2026-12-01", "bsa": "1.82", "response": "none"}
     data = json.loads(json.dumps(plan_to_dict(make_plan(request_from_strings(values)))))

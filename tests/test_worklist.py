@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
-from inoplan.cli import app
+from inoplan.cli.app import app
 
 
 def run(*args: str) -> Result:

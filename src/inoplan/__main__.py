@@ -16,7 +16,7 @@ def run() -> None:
 
     gc.disable()
     try:
-        from inoplan.cli import main
+        from inoplan.cli.app import main
     finally:
         gc.freeze()
         gc.enable()

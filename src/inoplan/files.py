@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 
-from inoplan.errors import InputError
+from inoplan.domain.errors import InputError
 
 STDOUT = "-"
 NEW_FILE_MODE = 0o666  # less the umask

@@ -21,8 +21,8 @@ import typer.main
 from typer.core import TyperGroup
 
 from inoplan import __version__
-from inoplan.choices import Mrd, Response
-from inoplan.errors import InoplanError
+from inoplan.domain.errors import InoplanError
+from inoplan.domain.statuses import Mrd, Response
 
 PROG = "inoplan"
 
@@ -79,7 +79,7 @@ def interrupted(by: BaseException | None = None) -> NoReturn:  # pragma: no cove
     """
     import signal
 
-    from inoplan.errors import Terminated
+    from inoplan.domain.errors import Terminated
 
     signum = signal.SIGTERM if isinstance(by, Terminated) else signal.SIGINT
     signal.signal(signum, signal.SIG_DFL)
@@ -88,13 +88,13 @@ def interrupted(by: BaseException | None = None) -> NoReturn:  # pragma: no cove
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
-    from inoplan.errors import Terminated
+    from inoplan.domain.errors import Terminated
 
     raise Terminated
 
 
 def handle_sigterm() -> None:
-    """Make SIGTERM raise :class:`~inoplan.errors.Terminated` where the process is.
+    """Make SIGTERM raise :class:`~inoplan.domain.errors.Terminated` where the process is.
 
     Without it SIGTERM kills at once: no clean-up, a batch run's worker
     processes orphaned. With it, SIGTERM takes the path of Ctrl-C: temporary
@@ -120,7 +120,7 @@ _TYPER_INTERRUPTED = 130  # what Typer returns for Ctrl-C outside a command
 def _interrupted_message(by: BaseException | None = None) -> None:
     # Files are written atomically and a batch run in a staging folder, which
     # are removed before this is said: nothing partial is left.
-    from inoplan.errors import Terminated
+    from inoplan.domain.errors import Terminated
 
     what = "terminated" if isinstance(by, Terminated) else "interrupted"
     _say(f"{PROG}: {what}; no partial file was left")
@@ -139,9 +139,9 @@ class InoplanGroup(TyperGroup):
     ) -> Any:
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-        from inoplan import fastparams
+        from inoplan.cli import typer_speedups
 
-        fastparams.install(self, recurse=False)  # keeps pydantic out of start-up
+        typer_speedups.install(self, recurse=False)  # keeps pydantic out of start-up
         try:
             rv = super().main(
                 args=args,
@@ -169,7 +169,7 @@ class InoplanGroup(TyperGroup):
             raise KeyboardInterrupt from None
         except OSError as e:
             # Standard output failed (a full disk, a closed terminal), or a file
-            # a command did not check itself; --output files are named by output.py.
+            # a command did not check itself; --output files are named by files.py.
             _silence_stdout()
             if e.filename:
                 _fail(f"{e.filename}: {e.strerror or e}")
@@ -192,7 +192,7 @@ class InoplanGroup(TyperGroup):
         if complete_var is None:
             complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
         if os.environ.get(complete_var):
-            from inoplan.complete import prepare_completion
+            from inoplan.cli.complete import prepare_completion
 
             prepare_completion()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
@@ -208,9 +208,9 @@ class InoplanGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
         if command is not None:
-            from inoplan import fastparams
+            from inoplan.cli import typer_speedups
 
-            fastparams.install(command, ctx)  # only the command that runs
+            typer_speedups.install(command, ctx)  # only the command that runs
         return name, command, rest
 
 
@@ -284,7 +284,7 @@ def only_the_command_asked_for(argv: Sequence[str]) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        from inoplan.rules import LABEL_REVISION
+        from inoplan.domain.rules import LABEL_REVISION
 
         typer.echo(f"{PROG} {__version__} (rules: {LABEL_REVISION})")
         raise typer.Exit()
@@ -310,13 +310,13 @@ def _root(
 
 
 def _complete_country(incomplete: str) -> list[tuple[str, str]]:
-    from inoplan.complete import complete_country
+    from inoplan.cli.complete import complete_country
 
     return complete_country(incomplete)
 
 
 def _complete_timezone(incomplete: str) -> list[str]:
-    from inoplan.complete import complete_timezone
+    from inoplan.cli.complete import complete_timezone
 
     return complete_timezone(incomplete)
 
@@ -501,17 +501,17 @@ class IcsArgs:
 
     def check_format(self, is_ics: bool) -> None:
         if not is_ics and self.given():
-            from inoplan.errors import InputError
+            from inoplan.domain.errors import InputError
 
             raise InputError(self.given()[0], "applies only to --format ics")
 
     def options(self) -> Any:
         """Parsed :class:`inoplan.export.ics.IcsOptions` (raises InputError)."""
-        from inoplan import uidkey
         from inoplan.export import ics
+        from inoplan.inputs import uid_key
 
         return ics.options_from_strings(
-            uid_key=uidkey.load(),
+            uid_key=uid_key.load(),
             time=self.time,
             tz=self.tz,
             location=self.location,
@@ -645,9 +645,9 @@ def schedule(
       inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr \\
         --format html --lang de -o calendar.html
     """
-    from inoplan.clinic import plan_course
-    from inoplan.clock import today
-    from inoplan.request import request_from_strings
+    from inoplan.domain.clinic import plan_course
+    from inoplan.inputs.clock import today
+    from inoplan.inputs.plan_request import request_from_strings
 
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
@@ -692,8 +692,8 @@ class _PlanOutput:
         audience: Audience | None,
         lang: Lang | None,
     ) -> None:
-        from inoplan.errors import InputError
-        from inoplan.output import check_target
+        from inoplan.domain.errors import InputError
+        from inoplan.files import check_target
 
         ics_args.check_format(fmt is PlanFormat.ICS)
         if fmt is not PlanFormat.HTML:
@@ -728,7 +728,7 @@ def _emit_plan(
     audience: Audience = Audience.PATIENT,
     lang: Lang = Lang.EN,
 ) -> None:
-    from inoplan.output import write_output
+    from inoplan.files import write_output
 
     if fmt is PlanFormat.ICS:
         from inoplan.export import ics
@@ -753,15 +753,15 @@ def _emit_plan(
         page = export_html.render(plan, audience=who, lang=lang.value)
         write_output(output, page, force)
     else:
-        from inoplan.render import print_plan
+        from inoplan.render.plan import print_plan
 
         _draw(print_plan, plan, output, force)
 
 
 def _draw(printer: Any, view: Any, output: str, force: bool) -> None:
     """A Rich view on the terminal, or as plain text into the file ``output``."""
-    from inoplan.output import write_output
-    from inoplan.render import text_console
+    from inoplan.files import write_output
+    from inoplan.render.plan import text_console
 
     if output == "-":
         printer(view, text_console())
@@ -902,16 +902,21 @@ def replan(
 
       inoplan replan plan.json --events events.csv --format csv
     """
-    from inoplan.clock import today
-    from inoplan.errors import InputError
-    from inoplan.events import (
+    from inoplan.domain.errors import InputError
+    from inoplan.domain.replan.engine import replan_history
+    from inoplan.domain.replan.events import (
         check_event_dates,
         check_not_future,
         events_from_options,
         read_events_file,
     )
-    from inoplan.planfile import events_from_plan, read_plan_json, request_from_plan, revision_of
-    from inoplan.replan import replan_history
+    from inoplan.inputs.clock import today
+    from inoplan.inputs.saved_plan import (
+        events_from_plan,
+        read_plan_json,
+        request_from_plan,
+        revision_of,
+    )
 
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
@@ -959,9 +964,9 @@ def _stamp_threshold(text: str | None, recorded: list[Any], new: list[Any]) -> l
     """
     from dataclasses import replace
 
-    from inoplan.errors import InputError
-    from inoplan.events import Measured, parse_threshold
-    from inoplan.rules import RECALC_THRESHOLD_PCT
+    from inoplan.domain.errors import InputError
+    from inoplan.domain.replan.events import Measured, parse_threshold
+    from inoplan.domain.rules import RECALC_THRESHOLD_PCT
 
     fresh = [e for e in new if isinstance(e, Measured)]
     if text is not None and not fresh:
@@ -1001,9 +1006,9 @@ def bsa_command(
 
       inoplan bsa --height 5ft7in --weight 154lb --all
     """
-    from inoplan.body import body_warnings, bsa_from_body
-    from inoplan.errors import InputError
-    from inoplan.units import read_height, read_weight
+    from inoplan.domain.body import body_warnings, bsa_from_body
+    from inoplan.domain.errors import InputError
+    from inoplan.domain.units import read_height, read_weight
 
     if not height:
         raise InputError("--height", "required")
@@ -1011,7 +1016,7 @@ def bsa_command(
         raise InputError("--weight", "required")
     h = read_height(height)
     w = read_weight(weight)
-    from inoplan.rules import BSA_FORMULAS
+    from inoplan.domain.rules import BSA_FORMULAS
 
     names = list(BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
     results = [bsa_from_body(h, w, name, field="--height/--weight") for name in names]
@@ -1043,7 +1048,7 @@ MarketOpt = Annotated[
 
 
 def _emit_text(view: Any, output: str, force: bool) -> None:
-    from inoplan.render_pharmacy import print_view
+    from inoplan.render.pharmacy import print_view
 
     _draw(print_view, view, output, force)
 
@@ -1106,10 +1111,10 @@ def prep(
 
       inoplan prep --height 170 --weight 70 --cycle 1 --day 1
     """
-    from inoplan.errors import InputError
-    from inoplan.output import check_target, write_output
-    from inoplan.pharmacy import parse_clock, parse_dose_mg, vial_for, worksheet
-    from inoplan.prep_input import dose_from_body, dose_from_plan
+    from inoplan.domain.errors import InputError
+    from inoplan.domain.pharmacy import parse_clock, parse_dose_mg, vial_for, worksheet
+    from inoplan.files import check_target, write_output
+    from inoplan.inputs.dose_source import dose_from_body, dose_from_plan
 
     check_target(output, force)
     vial = vial_for(str(market.value))
@@ -1163,7 +1168,7 @@ def prep(
 
         write_output(output, worksheet_csv(ws), force)
     else:
-        from inoplan.render_pharmacy import worksheet_view
+        from inoplan.render.pharmacy import worksheet_view
 
         _emit_text(worksheet_view(ws, heading), output, force)
 
@@ -1220,14 +1225,14 @@ def worklist(
 
       inoplan worklist plans/ --round-within 5% --round-to 0.1 --format csv -o today.csv
     """
-    from inoplan.output import check_target, write_output
-    from inoplan.pharmacy import parse_percent, parse_round_to, vial_for
-    from inoplan.units import parse_date
-    from inoplan.worklist import build_worklist, load_patients
+    from inoplan.domain.pharmacy import parse_percent, parse_round_to, vial_for
+    from inoplan.domain.units import parse_date
+    from inoplan.files import check_target, write_output
+    from inoplan.services.worklist import build_worklist, load_patients
 
     check_target(output, force)
     vial = vial_for(str(market.value))
-    from inoplan.clock import today
+    from inoplan.inputs.clock import today
 
     first = today() if date is None else parse_date(date, "--date")
     last = first if to is None else parse_date(to, "--to")
@@ -1244,7 +1249,7 @@ def worklist(
 
         write_output(output, worklist_csv(wl), force)
     else:
-        from inoplan.render_pharmacy import worklist_view
+        from inoplan.render.pharmacy import worklist_view
 
         _emit_text(worklist_view(wl), output, force)
 
@@ -1355,7 +1360,7 @@ def check_command(
       inoplan check --day 8 --bilirubin 2.1 --bilirubin-uln 1.2 --ast 140 --ast-uln 40 \\
         --alt 90 --alt-uln 45 --format json
     """
-    from inoplan.check import check, check_from_strings, result_to_dict
+    from inoplan.domain.check import check, check_from_strings, result_to_dict
 
     values = check_from_strings(
         {
@@ -1386,8 +1391,8 @@ def check_command(
 
         typer.echo(dumps(result_to_dict(result)), nl=False)
     else:
-        from inoplan.render import text_console
-        from inoplan.render_check import print_check
+        from inoplan.render.check import print_check
+        from inoplan.render.plan import text_console
 
         print_check(result, text_console())
 
@@ -1423,8 +1428,8 @@ def verify_command(
 
       inoplan verify plan.json --format json
     """
-    from inoplan.planfile import read_plan_json
-    from inoplan.verify import verify_plan
+    from inoplan.inputs.saved_plan import read_plan_json
+    from inoplan.services.verify import verify_plan
 
     data = read_plan_json(plan_file, plan_file)
     report = verify_plan(data, plan_file)
@@ -1439,7 +1444,7 @@ def verify_command(
 
 
 def _verify_text(plan_file: str, report: Any) -> str:
-    from inoplan.rules import LABEL_REVISION
+    from inoplan.domain.rules import LABEL_REVISION
 
     rules_text = f"inoplan {__version__}, rules {LABEL_REVISION}"
     lines: list[str] = []
@@ -1463,7 +1468,7 @@ def _verify_text(plan_file: str, report: Any) -> str:
 
 
 def _jobs(text: str) -> int:
-    from inoplan.units import parse_int
+    from inoplan.domain.units import parse_int
 
     if text.strip().lower() == "auto":
         return max(1, min(os.cpu_count() or 1, 8))
@@ -1534,12 +1539,12 @@ def batch_command(
     """
     from pathlib import Path
 
-    from inoplan.batch import run_batch
-    from inoplan.clock import today
+    from inoplan.inputs.clock import today
+    from inoplan.services.batch import run_batch
 
     if not out.strip():
         # An unset variable (--out "$DIR") must not make the current folder the target.
-        from inoplan.errors import InputError
+        from inoplan.domain.errors import InputError
 
         raise InputError("--out", "empty; give a folder name")
     today()  # a bad INOPLAN_TODAY stops the run before any row is planned
@@ -1554,8 +1559,8 @@ def batch_command(
     n_jobs = _jobs(jobs)
     show_progress = not quiet and sys.stderr.isatty()
     if show_progress:
-        from inoplan.batch import count_rows
-        from inoplan.progress import batch_progress
+        from inoplan.render.progress import batch_progress
+        from inoplan.services.batch import count_rows
 
         total = count_rows(source)
         with batch_progress(total) as advance:

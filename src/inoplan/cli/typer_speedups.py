@@ -5,8 +5,8 @@ first one built imports pydantic and pydantic-core, which costs more than Typer
 itself (some 80 ms here): ``inoplan schedule --format json`` took three times
 as long as ``python -c "import typer"``.
 
-inoplan's options are plain text (parsed by :mod:`inoplan.units`
-and :mod:`inoplan.request`), on/off flags or choices from an ``Enum``. For
+inoplan's options are plain text (parsed by :mod:`inoplan.domain.units`
+and :mod:`inoplan.inputs.plan_request`), on/off flags or choices from an ``Enum``. For
 those, :func:`cheap_runtime_param` gives a coercion that does exactly what
 Typer's adapter does (the same result, the same error message: see
 ``tests/test_startup.py``) without pydantic, and :func:`install` adds
@@ -43,8 +43,8 @@ else:
         than taken as if the option were absent, for every option and argument,
         with inoplan's own one-line message naming it.
         """
-        from inoplan.errors import InputError
-        from inoplan.limits import MAX_VALUE_CHARS
+        from inoplan.domain.errors import InputError
+        from inoplan.domain.limits import MAX_VALUE_CHARS
 
         if text.strip() and len(text) <= MAX_VALUE_CHARS:
             return text

@@ -8,13 +8,13 @@ to open fewer vials. Pure: no printing, no terminal, no files. Google OR-Tools
 CP-SAT (the optional extra ``inoplan[balance]``) is imported inside
 :func:`solve` only.
 
-The rules, all from :mod:`inoplan.rules` (nothing here is a new clinical number):
+The rules, all from :mod:`inoplan.domain.rules` (nothing here is a new clinical number):
 
-- only a dose whose window (:data:`~inoplan.rules.DOSE_WINDOW_DAYS`) is wider
+- only a dose whose window (:data:`~inoplan.domain.rules.DOSE_WINDOW_DAYS`) is wider
   than 0 moves: days 8 and 15, never day 1;
 - it moves to a day within that window of its *regimen date* (the date the
   regimen gave it, before any clinic-day move or delay);
-- a moved dose keeps at least :data:`~inoplan.rules.MIN_DAYS_BETWEEN_DOSES`
+- a moved dose keeps at least :data:`~inoplan.domain.rules.MIN_DAYS_BETWEEN_DOSES`
   days to the doses before and after it in its course, across cycles too (the
   next cycle's day 1 never moves, so it bounds a day 15);
 - never onto a closed clinic day; never a dose already given (``fixed``).
@@ -34,10 +34,10 @@ inoplan's own reading of the period [inoplan]:
   that and never moves a dose *into* a broken rule. The planner warns about
   such doses; they are not this module's to judge.
 
-Vial sharing follows :mod:`inoplan.worklist`'s model for doses without a
+Vial sharing follows :mod:`inoplan.services.worklist`'s model for doses without a
 planned time: all of one day's doses draw from a common pool of vials, so a
 day opens ``ceil(total mg / usable mg per vial)`` vials
-(:func:`inoplan.pharmacy.share`). Without sharing every dose opens its own
+(:func:`inoplan.domain.pharmacy.share`). Without sharing every dose opens its own
 vials, which no move changes; the vial counts are then reported, not optimised.
 
 The objective, in lexicographic order: (1) the least total overflow (doses
@@ -63,10 +63,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from inoplan import rules
-from inoplan.errors import InoplanError, InputError
-from inoplan.pharmacy import share
-from inoplan.rules import Vial
+from inoplan.domain import rules
+from inoplan.domain.errors import InoplanError, InputError
+from inoplan.domain.pharmacy import share
+from inoplan.domain.rules import Vial
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from ortools.sat.python import cp_model

@@ -1,16 +1,16 @@
 """Body build: the check that stops the one typo that changes every dose (spec section 8).
 
 Pure, no I/O. A height and a weight are read with their units
-(:func:`~inoplan.units.read_height`, :func:`~inoplan.units.read_weight`); the
+(:func:`~inoplan.domain.units.read_height`, :func:`~inoplan.domain.units.read_weight`); the
 BMI (kg / m^2) of the two, from the values rounded to 0.1 cm and 0.1 kg,
 decides what happens [inoplan]:
 
-- BMI inside :data:`~inoplan.rules.BMI_USUAL_RANGE` (12-50): planned;
+- BMI inside :data:`~inoplan.domain.rules.BMI_USUAL_RANGE` (12-50): planned;
 - outside it, with a bare number (no unit) in either value: refused as
   ambiguous, with the readings that would make sense ("210 as pounds is
   95.3 kg"; "height 70 and weight 170 look swapped");
 - outside it with explicit units (``210kg``): planned, with a warning naming the BMI;
-- outside :data:`~inoplan.rules.BMI_PLAUSIBLE_RANGE` (8-100): refused whatever the units.
+- outside :data:`~inoplan.domain.rules.BMI_PLAUSIBLE_RANGE` (8-100): refused whatever the units.
 
 The same check applies wherever a height and weight are read: options, batch
 and worklist CSV rows, saved plans, and measurements recorded by ``inoplan replan``.
@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from inoplan import rules
-from inoplan.bsa import Bsa, compute_bsa
-from inoplan.errors import InputError
-from inoplan.units import CM_PER_INCH, KG_PER_POUND, Measure, fmt_decimal
+from inoplan.domain import rules
+from inoplan.domain.bsa import Bsa, compute_bsa
+from inoplan.domain.errors import InputError
+from inoplan.domain.units import CM_PER_INCH, KG_PER_POUND, Measure, fmt_decimal
 
 
 def bmi(height_cm: Decimal, weight_kg: Decimal) -> Decimal:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from inoplan.errors import InputError, quoted
-from inoplan.rules import BSA_FORMULAS, BSA_M2_RANGE, BSA_STEP
-from inoplan.units import check_range
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.rules import BSA_FORMULAS, BSA_M2_RANGE, BSA_STEP
+from inoplan.domain.units import check_range
 
 
 def _mosteller(h: Decimal, w: Decimal) -> Decimal:
@@ -79,7 +79,7 @@ class Bsa:
     #: What the user typed and what it became (``5 ft 11 in (180.3 cm)``), if known.
     height_shown: str | None = None
     weight_shown: str | None = None
-    #: kg / m^2 from the same height and weight, to 0.1 (:mod:`inoplan.body`).
+    #: kg / m^2 from the same height and weight, to 0.1 (:mod:`inoplan.domain.body`).
     bmi: Decimal | None = None
 
     @property

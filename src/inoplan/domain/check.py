@@ -2,7 +2,7 @@
 
 Pure: :func:`check_from_strings` parses what the user typed into a
 :class:`LabValues`; :func:`check` applies the spec's tables, kept as data in
-:mod:`inoplan.rules`, and returns one :class:`Finding` per rule that applies,
+:mod:`inoplan.domain.rules`, and returns one :class:`Finding` per rule that applies,
 each with the rule quoted. The verdict for the next dose is the most severe
 action of any finding (give < hold < discontinue).
 
@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from inoplan import rules
-from inoplan.errors import InputError, quoted
-from inoplan.rules import Action, ModificationRule
-from inoplan.units import check_range, parse_decimal, parse_int
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.rules import Action, ModificationRule
+from inoplan.domain.units import check_range, parse_decimal, parse_int
 
 #: The inputs of ``inoplan check``, canonical names as in the CLI without ``--``.
 FIELDS = (

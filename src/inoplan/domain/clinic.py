@@ -1,6 +1,6 @@
 """Clinic days: move doses that fall on a closed day (spec section 3).
 
-Pure functions over a :class:`~inoplan.plan.Plan`. A closed day is told by a
+Pure functions over a :class:`~inoplan.domain.plan.Plan`. A closed day is told by a
 ``why_closed`` function (a date in, the reason it is closed or ``None`` out), so
 the planner never knows where the reasons come from: weekdays the clinic is
 shut (``--clinic-days``), public holidays (``--holidays``, the ``holidays``
@@ -28,7 +28,7 @@ says why in ``notes``.
 
 The placement (:class:`Slot`, :func:`candidates`, :func:`place_doses`,
 :func:`next_open_day`) is the one ``inoplan replan`` uses too
-(:mod:`inoplan.replan`), with :class:`Bounds` for what recorded events add: the
+(:mod:`inoplan.domain.replan.engine`), with :class:`Bounds` for what recorded events add: the
 end of an interruption, and the last day a dose recorded later allows.
 """
 
@@ -41,9 +41,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
-from inoplan import rules
-from inoplan.errors import InputError, quoted
-from inoplan.plan import Cycle, Dose, Plan, PlanRequest, make_plan
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.plan import Cycle, Dose, Plan, PlanRequest, make_plan
 
 #: A date in, the reason the clinic is closed that day (or ``None`` if open) out.
 WhyClosed = Callable[[date], "str | None"]
@@ -273,7 +273,7 @@ class Slot(NamedTuple):
 
     ``fixed`` is a date already recorded (a dose given): the only date the slot
     can take, on a closed day or not. Shared by ``inoplan schedule``
-    (:func:`apply_clinic_days`) and ``inoplan replan`` (:mod:`inoplan.replan`).
+    (:func:`apply_clinic_days`) and ``inoplan replan`` (:mod:`inoplan.domain.replan.engine`).
     """
 
     day: int

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from inoplan.limits import QUOTE_CHARS, QUOTE_PATH_CHARS
+from inoplan.domain.limits import QUOTE_CHARS, QUOTE_PATH_CHARS
 
 #: Set while a value that may be a name is parsed (a batch row): no value is quoted.
 _UNQUOTED: ContextVar[bool] = ContextVar("inoplan_unquoted", default=False)
@@ -20,7 +20,7 @@ def quoted(value: object, limit: int = QUOTE_CHARS) -> str:
     """A refused value as an error message shows it: quoted, and cut if long.
 
     A value refused as input is never echoed back in full: a message quotes at
-    most :data:`inoplan.limits.QUOTE_CHARS` characters of it, then says how long
+    most :data:`inoplan.domain.limits.QUOTE_CHARS` characters of it, then says how long
     it was. Within :func:`values_unquoted` (a batch row, whose cells may hold a
     name) it is not quoted at all: the message says "the value", and the row
     and column tell the user where to look.

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from inoplan import rules
-from inoplan.bsa import round_half_up
-from inoplan.errors import InputError, quoted
-from inoplan.rules import Reminder, Vial
-from inoplan.units import parse_decimal
+from inoplan.domain import rules
+from inoplan.domain.bsa import round_half_up
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.rules import Reminder, Vial
+from inoplan.domain.units import parse_decimal
 
 _CLOCK_RE = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
 _PERCENT_RE = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*%?", re.ASCII)

@@ -1,7 +1,7 @@
 """The planner: a course of treatment cycles from a request, as frozen data.
 
 Pure functions, no I/O. :func:`make_plan` applies the rules of
-:mod:`inoplan.rules` (spec sections 2-5 and 9) to a :class:`PlanRequest` and
+:mod:`inoplan.domain.rules` (spec sections 2-5 and 9) to a :class:`PlanRequest` and
 returns a :class:`Plan`, which every renderer and exporter reads.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from inoplan import rules
-from inoplan.bsa import Bsa, round_half_up
-from inoplan.errors import InputError
-from inoplan.rules import Mrd, Regimen, Reminder, Response
+from inoplan.domain import rules
+from inoplan.domain.bsa import Bsa, round_half_up
+from inoplan.domain.errors import InputError
+from inoplan.domain.rules import Mrd, Regimen, Reminder, Response
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class PlanRequest:
     patient_id: str | None = None
     blasts_per_mm3: int | None = None
     #: Weekdays the clinic gives infusions (Monday = 0); ``None``: every day.
-    #: Applied by :func:`inoplan.clinic.plan_course`, not by :func:`make_plan`.
+    #: Applied by :func:`inoplan.domain.clinic.plan_course`, not by :func:`make_plan`.
     clinic_days: frozenset[int] | None = None
     #: Public holidays the clinic is closed on: ``COUNTRY`` or ``COUNTRY-SUBDIV``.
     holidays: str | None = None
@@ -386,7 +386,7 @@ def make_plan(request: PlanRequest, today: date | None = None) -> Plan:
         cycles.append(build_cycle(number, start, length, regimen, request.bsa.m2))
         start = start + timedelta(days=length)
 
-    from inoplan.body import body_warnings
+    from inoplan.domain.body import body_warnings
 
     warnings: list[str] = body_warnings(request.bsa)
     if today is not None and request.start < today:

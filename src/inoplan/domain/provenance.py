@@ -25,8 +25,9 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from inoplan import __version__, rules
-from inoplan.plan import Plan
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.plan import Plan
 
 #: The name of the canonical dose form hashed by :func:`doses_sha256`.
 DOSES_CANONICAL = "inoplan-doses/1"
@@ -95,8 +96,8 @@ def policy_of(plan: Plan) -> Policy:
 
 
 def _cap_from_text(text: str) -> Decimal:
-    from inoplan.bsa import check_cap
-    from inoplan.units import parse_decimal
+    from inoplan.domain.bsa import check_cap
+    from inoplan.domain.units import parse_decimal
 
     return check_cap(parse_decimal(text, "--bsa-cap"))
 

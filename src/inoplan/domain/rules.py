@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Final, Literal, NamedTuple
 
-from inoplan.choices import Mrd, Response
+from inoplan.domain.statuses import Mrd, Response
 
 __all__ = ["Mrd", "Response"]  # re-exported: the rules speak of them too
 

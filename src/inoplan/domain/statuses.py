@@ -1,6 +1,6 @@
 """The response and MRD statuses: enums the command line offers as choices.
 
-Kept apart from :mod:`inoplan.rules` so the command line (and every Tab
+Kept apart from :mod:`inoplan.domain.rules` so the command line (and every Tab
 press of shell completion) can offer them without loading the rules.
 """
 

@@ -1,7 +1,7 @@
 """Parse heights, weights, dates and plain numbers as a user types them.
 
 Every parser takes the ``field`` it reads (an option such as ``--height`` or a
-CSV column such as ``height``) and raises :class:`~inoplan.errors.InputError`
+CSV column such as ``height``) and raises :class:`~inoplan.domain.errors.InputError`
 naming it, so one line tells the user what to fix. Only ASCII digits are
 accepted: unicode digits, ``nan``, ``inf`` and exponents are refused.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from inoplan.errors import InputError, quoted
-from inoplan.limits import MAX_INT_DIGITS
-from inoplan.rules import HEIGHT_CM_RANGE, HEIGHT_STEP, WEIGHT_KG_RANGE, WEIGHT_STEP
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.limits import MAX_INT_DIGITS
+from inoplan.domain.rules import HEIGHT_CM_RANGE, HEIGHT_STEP, WEIGHT_KG_RANGE, WEIGHT_STEP
 
 CM_PER_INCH = Decimal("2.54")
 INCHES_PER_FOOT = 12

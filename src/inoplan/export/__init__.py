@@ -1,4 +1,4 @@
-"""Exporters: a :class:`~inoplan.plan.Plan` in, text out.
+"""Exporters: a :class:`~inoplan.domain.plan.Plan` in, text out.
 
 Imported only by the commands that use them.
 """

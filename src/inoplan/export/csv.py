@@ -36,9 +36,9 @@ import io
 import re
 from collections.abc import Iterable
 
-from inoplan import rules
-from inoplan.plan import Plan, course_points
-from inoplan.provenance import policy_of
+from inoplan.domain import rules
+from inoplan.domain.plan import Plan, course_points
+from inoplan.domain.provenance import policy_of
 
 COLUMNS = (
     "patient_id",
@@ -78,7 +78,7 @@ def safe_row(cells: Iterable[str]) -> list[str]:
 
 def boxed_line(plan: Plan) -> str:
     """The boxed warning's title, then the points specific to this plan."""
-    from inoplan.plan import effective_hsct
+    from inoplan.domain.plan import effective_hsct
 
     specific = course_points(effective_hsct(plan), len(plan.cycles))
     return "; ".join([rules.BOXED_WARNING_TITLE, *(p.text for p in specific)])

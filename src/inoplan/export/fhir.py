@@ -28,9 +28,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from inoplan import __version__, rules
-from inoplan.plan import Cycle, Dose, Plan
-from inoplan.provenance import plan_hash, policy_of
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.plan import Cycle, Dose, Plan
+from inoplan.domain.provenance import plan_hash, policy_of
 
 UCUM = "http://unitsofmeasure.org"
 SNOMED = "http://snomed.info/sct"
@@ -174,7 +175,7 @@ def bsa_observation(plan: Plan, ids: _Ids) -> dict[str, Any]:
 
 def boxed_warning_text(plan: Plan) -> str:
     """The label's boxed warning (spec 4a) as one note, with this plan's specific points."""
-    from inoplan.plan import boxed_warning
+    from inoplan.domain.plan import boxed_warning
 
     return f"{rules.BOXED_WARNING_TITLE}. " + " ".join(f"{r.display}." for r in boxed_warning(plan))
 

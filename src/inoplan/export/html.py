@@ -24,9 +24,10 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Final, Literal
 
-from inoplan import __version__, rules
-from inoplan.plan import Dose, Plan, boxed_warning, status_text
-from inoplan.rules import Response
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.plan import Dose, Plan, boxed_warning, status_text
+from inoplan.domain.rules import Response
 
 if TYPE_CHECKING:
     from babel import Locale

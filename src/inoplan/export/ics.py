@@ -7,7 +7,7 @@ matching ``VTIMEZONE``. Optional events for the pre-dose blood tests and the
 follow-up (contraception, breastfeeding) end dates.
 
 Identity and privacy: every ``UID`` is a truncated HMAC-SHA256, keyed with the
-site key (:mod:`inoplan.uidkey`), of the patient id (or, without one, of the
+site key (:mod:`inoplan.inputs.uid_key`), of the patient id (or, without one, of the
 plan's start date), the event kind, the cycle and the day, so exporting the
 same plan again updates the events in a calendar instead of duplicating them,
 and without the key no UID can be traced back to an id, not even by hashing
@@ -29,10 +29,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from inoplan import __version__, rules
-from inoplan.errors import InputError, quoted
-from inoplan.plan import Dose, Plan
-from inoplan.rules import Response
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.plan import Dose, Plan
+from inoplan.domain.rules import Response
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -68,7 +69,7 @@ def parse_time(text: str, field: str = "--time") -> dt.time:
 
 def parse_location(text: str, field: str = "--location") -> str | None:
     """Where the infusions take place: plain text, no control character (RFC 5545)."""
-    from inoplan.request import parse_text
+    from inoplan.inputs.plan_request import parse_text
 
     return parse_text(text, field) or None
 
@@ -193,7 +194,7 @@ class IcsOptions:
     lab_events: bool = False
     followup_events: bool = False
     show_id: bool = False
-    #: The site key for :func:`uid` (:mod:`inoplan.uidkey`); kept out of ``repr``.
+    #: The site key for :func:`uid` (:mod:`inoplan.inputs.uid_key`); kept out of ``repr``.
     uid_key: bytes = field(kw_only=True, repr=False)
 
     def __post_init__(self) -> None:

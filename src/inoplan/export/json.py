@@ -6,7 +6,7 @@ Dates are ISO 8601 strings, numbers are JSON numbers, keys sorted.
 ``provenance`` records how the plan was made: the inoplan version, the label
 revision the rules follow, the dosing policy (BSA formula, weight, rounding,
 cap, market) and the ``inoplan-doses/1`` hash of the doses (defined in
-:mod:`inoplan.provenance`), which ``inoplan verify`` checks.
+:mod:`inoplan.domain.provenance`), which ``inoplan verify`` checks.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from inoplan import __version__, rules
-from inoplan.plan import Cycle, Dose, Plan, boxed_warning
-from inoplan.provenance import provenance_dict
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.plan import Cycle, Dose, Plan, boxed_warning
+from inoplan.domain.provenance import provenance_dict
 
 SCHEMA = "inoplan.plan/1"
 

@@ -13,12 +13,13 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from inoplan import __version__, rules
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.pharmacy import Deadline, Worksheet
+from inoplan.domain.rules import Vial
 from inoplan.export.csv import safe_row
 from inoplan.export.json import dumps, num
-from inoplan.pharmacy import Deadline, Worksheet
-from inoplan.rules import Vial
-from inoplan.worklist import PREMED_SHORT, Infusion, Worklist
+from inoplan.services.worklist import PREMED_SHORT, Infusion, Worklist
 
 PREP_SCHEMA = "inoplan.prep/1"
 WORKLIST_SCHEMA = "inoplan.worklist/1"

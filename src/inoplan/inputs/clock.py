@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 
-from inoplan.errors import InputError
+from inoplan.domain.errors import InputError
 
 ENV = "INOPLAN_TODAY"
 

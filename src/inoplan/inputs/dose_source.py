@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from inoplan import rules
-from inoplan.errors import InputError, quoted
-from inoplan.pharmacy import check_dose_mg
-from inoplan.plan import cycle_limit, dose_mg, regimen_for
-from inoplan.request import parse_bsa_inputs
-from inoplan.rules import Mrd, Response
-from inoplan.units import parse_int
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.pharmacy import check_dose_mg
+from inoplan.domain.plan import cycle_limit, dose_mg, regimen_for
+from inoplan.domain.rules import Mrd, Response
+from inoplan.domain.units import parse_int
+from inoplan.inputs.plan_request import parse_bsa_inputs
 
 
 def _cycle_day(cycle: str | None, day: str | None, why: str) -> tuple[int, int]:
@@ -42,8 +42,8 @@ def dose_from_plan(
     """
     from dataclasses import replace
 
-    from inoplan.body import body_warnings
-    from inoplan.planfile import plan_from_data, read_plan_json
+    from inoplan.domain.body import body_warnings
+    from inoplan.inputs.saved_plan import plan_from_data, read_plan_json
 
     c, d = _cycle_day(cycle, day, "with a PLAN file")
     data = read_plan_json(path)
@@ -82,7 +82,7 @@ def dose_from_body(
     values: Mapping[str, str | None], cycle: str | None, day: str | None, response: str
 ) -> tuple[Decimal, dict[str, Any], str, list[str]]:
     """mg/m2 of the regimen day x the BSA from height and weight (or --bsa), and its warnings."""
-    from inoplan.body import body_warnings
+    from inoplan.domain.body import body_warnings
 
     c, d = _cycle_day(cycle, day, "with --height/--weight or --bsa")
     bsa = parse_bsa_inputs(values)

@@ -13,14 +13,14 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from inoplan import rules
-from inoplan.body import bsa_from_body
-from inoplan.bsa import Bsa, check_cap, given_bsa
-from inoplan.clinic import canonical_holidays, parse_clinic_days
-from inoplan.errors import InputError, quoted
-from inoplan.plan import PlanRequest
-from inoplan.rules import Mrd, Response
-from inoplan.units import parse_date, parse_decimal, parse_int, read_height, read_weight
+from inoplan.domain import rules
+from inoplan.domain.body import bsa_from_body
+from inoplan.domain.bsa import Bsa, check_cap, given_bsa
+from inoplan.domain.clinic import canonical_holidays, parse_clinic_days
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.plan import PlanRequest
+from inoplan.domain.rules import Mrd, Response
+from inoplan.domain.units import parse_date, parse_decimal, parse_int, read_height, read_weight
 
 #: The canonical input names, in the order they are recorded in a plan.
 FIELDS = (

@@ -1,4 +1,4 @@
-"""Reading input files within the limits of :mod:`inoplan.limits`.
+"""Reading input files within the limits of :mod:`inoplan.domain.limits`.
 
 Every file inoplan reads (a saved plan, an events file, a patients CSV) goes
 through here, so that no file, however large, deep or odd (``/dev/zero``, a
@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from inoplan.errors import InputError, quoted, quoted_path
-from inoplan.limits import MAX_CSV_LINE_CHARS, MAX_INT_DIGITS, MAX_JSON_DEPTH
+from inoplan.domain.errors import InputError, quoted, quoted_path
+from inoplan.domain.limits import MAX_CSV_LINE_CHARS, MAX_INT_DIGITS, MAX_JSON_DEPTH
 
 BOM = "\ufeff"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inoplan.errors import InputError, quoted
-from inoplan.plan import Plan, PlanRequest
-from inoplan.request import FIELDS, request_from_strings
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.plan import Plan, PlanRequest
+from inoplan.inputs.plan_request import FIELDS, request_from_strings
 
 if TYPE_CHECKING:
-    from inoplan.events import Event
+    from inoplan.domain.replan.events import Event
 
 SCHEMA_FAMILY = "inoplan.plan/"
 SUPPORTED_VERSIONS = (1,)
@@ -25,12 +25,12 @@ SUPPORTED_VERSIONS = (1,)
 def read_plan_json(path: str | Path, field: str = "PLAN") -> dict[str, Any]:
     """Load and check a plan file; raise :class:`InputError` naming ``field``.
 
-    Read within the limits of :mod:`inoplan.limits` (size, nesting, numbers);
+    Read within the limits of :mod:`inoplan.domain.limits` (size, nesting, numbers);
     a key given twice in one object is refused, and a leading UTF-8 byte-order
     mark is skipped, as in a CSV file.
     """
-    from inoplan.limits import MAX_PLAN_BYTES
-    from inoplan.reading import read_json
+    from inoplan.domain.limits import MAX_PLAN_BYTES
+    from inoplan.inputs.reading import read_json
 
     data = read_json(path, field, MAX_PLAN_BYTES)
     check_schema(data, field)
@@ -68,7 +68,7 @@ def request_from_plan(data: dict[str, Any], field: str = "PLAN") -> PlanRequest:
 
 def events_from_plan(data: dict[str, Any], field: str = "PLAN") -> list[Event]:
     """The events a re-planned plan records (``[]`` for a fresh plan), parsed as when recorded."""
-    from inoplan.events import events_from_saved
+    from inoplan.domain.replan.events import events_from_saved
 
     return events_from_saved(data.get("events"), field)
 
@@ -83,7 +83,7 @@ def revision_of(data: dict[str, Any], field: str = "PLAN") -> int:
 
 def plan_from_data(data: dict[str, Any], field: str = "PLAN") -> Plan:
     """The plan a saved file stands for, rebuilt from its inputs and its events."""
-    from inoplan.replan import replan_history
+    from inoplan.domain.replan.engine import replan_history
 
     events = events_from_plan(data, field)
     revision = revision_of(data, field)
@@ -91,7 +91,7 @@ def plan_from_data(data: dict[str, Any], field: str = "PLAN") -> Plan:
         raise InputError(
             f"{field}: events", f"an event has a revision above the plan's ({revision})"
         )
-    from inoplan.events import check_event_dates
+    from inoplan.domain.replan.events import check_event_dates
 
     request = request_from_plan(data, field)
     check_event_dates(events, request.start)

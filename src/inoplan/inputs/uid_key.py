@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from inoplan.errors import InputError
+from inoplan.domain.errors import InputError
 
 ENV_VAR = "INOPLAN_UID_KEY"
 FILE_NAME = "uid-key"
@@ -84,7 +84,7 @@ def _create(path: Path) -> None:
     """A new random key, private to this user; another process may win the race."""
     import secrets
 
-    from inoplan.output import atomic_write
+    from inoplan.files import atomic_write
 
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -6,9 +6,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from inoplan.check import UNITS, CheckResult
-from inoplan.render import NOTICE
-from inoplan.rules import Action
+from inoplan.domain.check import UNITS, CheckResult
+from inoplan.domain.rules import Action
+from inoplan.render.plan import NOTICE
 
 STYLE = {Action.GIVE: "bold green", Action.HOLD: "bold yellow", Action.DISCONTINUE: "bold red"}
 

@@ -11,10 +11,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from inoplan import rules
-from inoplan.pharmacy import Deadline, Worksheet
-from inoplan.render import NOTICE
-from inoplan.worklist import PREMED_SHORT, Worklist
+from inoplan.domain import rules
+from inoplan.domain.pharmacy import Deadline, Worksheet
+from inoplan.render.plan import NOTICE
+from inoplan.services.worklist import PREMED_SHORT, Worklist
 
 NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
 

@@ -15,8 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from inoplan import rules
-from inoplan.plan import Dose, Plan, boxed_warning, status_text
+from inoplan.domain import rules
+from inoplan.domain.plan import Dose, Plan, boxed_warning, status_text
 
 NOTICE = (
     "Decision support only: check every dose and date against the current "
@@ -67,7 +67,7 @@ def summary(plan: Plan) -> Table:
         "Cumulative dose",
         f"{plan.cumulative_mg_per_m2} mg/m2 = {plan.cumulative_mg} mg over {len(plan.doses)} doses",
     )
-    from inoplan.provenance import policy_of
+    from inoplan.domain.provenance import policy_of
 
     # The doses hash is in the JSON plan (provenance), where verify checks it; the
     # terminal view leaves it out to start faster.

@@ -3,7 +3,7 @@
 The CSV is read one row at a time and each plan is written and dropped before
 the next row is read, so memory does not grow with the number of patients
 (only the ids seen, to refuse duplicates, and the rejected rows are kept).
-Each row goes through :func:`inoplan.request.request_from_strings` with the
+Each row goes through :func:`inoplan.inputs.plan_request.request_from_strings` with the
 column names as field names, so a row is accepted or refused exactly as the
 same values typed as options would be. A bad row is recorded with its row
 number and the field that failed, and the run goes on.
@@ -12,7 +12,7 @@ Row numbers are line numbers in the file, the header being row 1, so they
 match what a spreadsheet shows.
 
 The run commits whole or not at all. It is built in a hidden staging folder
-beside ``--out`` (see :class:`inoplan.output.StagedFolder`): the patients' files
+beside ``--out`` (see :class:`inoplan.files.StagedFolder`): the patients' files
 in ``patients/``, ``plan.csv`` (every dose of every planned patient) and
 ``summary.json`` at the top, so no patient id can give a file the name of one
 of the run's own. Only when every row has been read does the staging folder
@@ -36,21 +36,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from inoplan import __version__, rules
-from inoplan.clinic import plan_course
-from inoplan.clock import today
-from inoplan.errors import InputError, values_unquoted
-from inoplan.output import StagedFolder, signals_deferred
-from inoplan.plan import Plan
-from inoplan.reading import bounded_lines
-from inoplan.request import FIELDS, request_from_strings
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.clinic import plan_course
+from inoplan.domain.errors import InputError, values_unquoted
+from inoplan.domain.plan import Plan
+from inoplan.files import StagedFolder, signals_deferred
+from inoplan.inputs.clock import today
+from inoplan.inputs.plan_request import FIELDS, request_from_strings
+from inoplan.inputs.reading import bounded_lines
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from inoplan.export.ics import IcsOptions
 
-SUMMARY_SCHEMA = "inoplan.batch-summary/1"
+SUMMARY_SCHEMA = "inoplan.services.batch-summary/1"
 PLAN_CSV = "plan.csv"
 SUMMARY_JSON = "summary.json"
 #: The subfolder of ``--out`` that holds one file per patient, apart from the run's own files.
@@ -241,7 +242,7 @@ def is_batch_run(folder: Path) -> bool:
     except (OSError, ValueError, RecursionError):
         return False
     schema = data.get("schema") if isinstance(data, dict) else None
-    return isinstance(schema, str) and schema.startswith("inoplan.batch-summary/")
+    return isinstance(schema, str) and schema.startswith("inoplan.services.batch-summary/")
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,7 @@ class _Outcome:
 
 def _valid_id(text: str | None) -> str | None:
     """The row's patient id if it is a valid one; a refused id may be a name, kept nowhere."""
-    from inoplan.request import parse_patient_id
+    from inoplan.inputs.plan_request import parse_patient_id
 
     if not (text or "").strip():
         return None
@@ -398,7 +399,7 @@ def run_batch(
     ``out_dir`` changes only if the whole run succeeds (rows refused for their
     values included): any exception leaves it as it was. It may be missing or
     empty; an earlier run in it is replaced whole with ``force``; any other
-    content is refused (see :class:`inoplan.output.StagedFolder`).
+    content is refused (see :class:`inoplan.files.StagedFolder`).
     """
     from inoplan.export import csv as export_csv
     from inoplan.export import json as export_json

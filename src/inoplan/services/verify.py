@@ -2,7 +2,7 @@
 
 Pure: a plan's data in, a :class:`Report` out. The plan is re-derived from its
 recorded inputs through :func:`rebuild`, the ONE place that turns a saved plan
-back into a :class:`~inoplan.plan.Plan`, and every dose, date and derived value
+back into a :class:`~inoplan.domain.plan.Plan`, and every dose, date and derived value
 in the file is compared with the re-derived plan. Each difference is reported
 with its kind, so a pharmacist sees what changed:
 
@@ -17,7 +17,7 @@ with its kind, so a pharmacist sees what changed:
 - ``inputs``: the recorded inputs are refused by the current rules.
 
 A file that is not a plan at all (not JSON, another schema, no inputs, doses
-without numbers) raises :class:`~inoplan.errors.InputError`: exit status 2.
+without numbers) raises :class:`~inoplan.domain.errors.InputError`: exit status 2.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from inoplan import __version__, rules
-from inoplan.errors import InputError, quoted
-from inoplan.plan import Cycle, Dose, Plan
-from inoplan.planfile import check_schema, plan_from_data
-from inoplan.provenance import DOSES_CANONICAL, doses_sha256, plan_hash
+from inoplan import __version__
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.plan import Cycle, Dose, Plan
+from inoplan.domain.provenance import DOSES_CANONICAL, doses_sha256, plan_hash
+from inoplan.inputs.saved_plan import check_schema, plan_from_data
 
 
 @dataclass(frozen=True)

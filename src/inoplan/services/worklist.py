@@ -3,9 +3,9 @@
 Patients come from a folder of saved JSON plans or from a patients CSV (the
 format of ``inoplan batch``). Either way each plan is rebuilt from what it
 records: a saved plan from its inputs and its re-planning events, with its
-clinic-day moves (:func:`inoplan.planfile.plan_from_data`, as ``verify`` and
+clinic-day moves (:func:`inoplan.inputs.saved_plan.plan_from_data`, as ``verify`` and
 ``replan`` read it); a CSV row as ``inoplan schedule`` would plan it
-(:func:`inoplan.clinic.plan_course`). So the worklist shows the dates and doses
+(:func:`inoplan.domain.clinic.plan_course`). So the worklist shows the dates and doses
 actually planned, and a dose edited by hand in a file never reaches it. Pure
 apart from reading those files; no printing.
 """
@@ -20,11 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from inoplan import rules
-from inoplan.clinic import plan_course
-from inoplan.errors import InputError, quoted, quoted_path
-from inoplan.limits import MAX_PATIENTS_CSV_BYTES
-from inoplan.pharmacy import (
+from inoplan.domain import rules
+from inoplan.domain.clinic import plan_course
+from inoplan.domain.errors import InputError, quoted, quoted_path
+from inoplan.domain.limits import MAX_PATIENTS_CSV_BYTES
+from inoplan.domain.pharmacy import (
     Rounding,
     RoundTo,
     Sharing,
@@ -34,11 +34,12 @@ from inoplan.pharmacy import (
     share,
     worksheet,
 )
-from inoplan.plan import Plan, PlanRequest
-from inoplan.request import FIELDS, request_from_strings
-from inoplan.rules import Vial
+from inoplan.domain.plan import Plan, PlanRequest
+from inoplan.domain.rules import Vial
+from inoplan.inputs.plan_request import FIELDS, request_from_strings
 
-#: Columns a patients CSV must have; the rest of :data:`inoplan.request.FIELDS` are optional.
+#: Columns a patients CSV must have; the rest of
+#: :data:`inoplan.inputs.plan_request.FIELDS` are optional.
 CSV_REQUIRED_COLUMNS = ("patient_id", "start", "response")
 #: A worklist-only column: the planned clock time (HH:MM) of every infusion of that row.
 CSV_TIME_COLUMN = "time"
@@ -70,7 +71,7 @@ def read_patient_rows(
     """The rows of a patients CSV as (line number, column -> text), blank rows skipped.
 
     UTF-8 with or without a byte-order mark; the header row names the columns,
-    which are the canonical input names of :mod:`inoplan.request`. Shared by
+    which are the canonical input names of :mod:`inoplan.inputs.plan_request`. Shared by
     every command that reads the batch CSV format.
     """
     name = str(path)
@@ -167,7 +168,7 @@ def patients_from_folder(folder: Path) -> list[PatientSource]:
 
 def patient_from_plan_file(path: Path) -> PatientSource:
     """A saved plan, rebuilt from its inputs and events (never from its numbers)."""
-    from inoplan.planfile import plan_from_data, read_plan_json
+    from inoplan.inputs.saved_plan import plan_from_data, read_plan_json
 
     data = read_plan_json(path, path.name)
     return PatientSource(path.name, plan_from_data(data, path.name), _dose_times(data, path.name))

@@ -2,7 +2,7 @@
 
 :func:`apply_events` rebuilds the course from the original request, dose by
 dose in date order, applying the recorded events and the spec's rules
-(sections 3, 4 and 6; the interruption table is data in :mod:`inoplan.rules`):
+(sections 3, 4 and 6; the interruption table is data in :mod:`inoplan.domain.rules`):
 
 - a dose is never less than 6 days after the previous one, across cycles too;
   a day 1 pushed later moves its whole cycle;
@@ -21,7 +21,7 @@ dose in date order, applying the recorded events and the spec's rules
 - a permanent discontinuation ends the course: no dose on or after its date;
 - with clinic days (``--clinic-days``, ``--holidays`` in the plan's inputs),
   every dose still to give is placed as ``inoplan schedule`` places it, with
-  the same functions of :mod:`inoplan.clinic`; a dose given is never moved; a
+  the same functions of :mod:`inoplan.domain.clinic`; a dose given is never moved; a
   move never invalidates a dose recorded later; a dose with no open day left
   in its window keeps its date, says why, and is named in a warning.
 
@@ -39,8 +39,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from inoplan import rules
-from inoplan.clinic import (
+from inoplan.domain import rules
+from inoplan.domain.clinic import (
     Bounds,
     Slot,
     WhyClosed,
@@ -53,8 +53,22 @@ from inoplan.clinic import (
     refusals,
     shift_text,
 )
-from inoplan.errors import InputError
-from inoplan.events import (
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import (
+    Cycle,
+    CycleLimit,
+    Dose,
+    Plan,
+    PlanRequest,
+    course_warnings,
+    cycle_limit,
+    dose_mg,
+    effective_hsct,
+    is_course_warning,
+    make_plan,
+    regimen_for,
+)
+from inoplan.domain.replan.events import (
     Assessment,
     Discontinuation,
     DoseRef,
@@ -70,21 +84,7 @@ from inoplan.events import (
     event_to_record,
     is_low_count,
 )
-from inoplan.plan import (
-    Cycle,
-    CycleLimit,
-    Dose,
-    Plan,
-    PlanRequest,
-    course_warnings,
-    cycle_limit,
-    dose_mg,
-    effective_hsct,
-    is_course_warning,
-    make_plan,
-    regimen_for,
-)
-from inoplan.rules import Regimen, Response
+from inoplan.domain.rules import Regimen, Response
 
 DAY = timedelta(days=1)
 MIN_GAP = timedelta(days=rules.MIN_DAYS_BETWEEN_DOSES)
@@ -113,7 +113,7 @@ class _Index:
     discontinue: Discontinuation | None
     two_days: TwoDoseDays | None
     reduced: ReducedDoses | None
-    #: New weights (and heights): :mod:`inoplan.remeasure` decides what they change.
+    #: New weights (and heights): :mod:`inoplan.domain.replan.remeasure` decides what they change.
     measured: list[Measured] = field(default_factory=list)
 
 
@@ -193,7 +193,7 @@ class _Builder:
         self.events = list(events)
         self.idx = _index(events)
         self.base = make_plan(request)
-        from inoplan.remeasure import timeline
+        from inoplan.domain.replan.remeasure import timeline
 
         self.body = timeline(request, self.idx.measured, self.idx.given.values())
         self.base_dates = {(d.cycle, d.day): d.date for d in self.base.doses}
@@ -637,7 +637,7 @@ class _Builder:
         self.doses.append(dose)
         return dose
 
-    # --- clinic days (the same placement as inoplan schedule, inoplan.clinic) ------------
+    # --- clinic days (the same placement as inoplan schedule, inoplan.domain.clinic) ------------
 
     def _latest(self, ref: DoseRef) -> date | None:
         """The last date a move may give ``ref`` and keep every later recorded dose valid.

@@ -27,11 +27,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from inoplan import rules
-from inoplan.errors import InputError, quoted, quoted_path
-from inoplan.request import parse_bool, parse_choice, parse_text
-from inoplan.rules import Mrd, Response
-from inoplan.units import Measure, parse_date, parse_decimal, parse_int, read_height, read_weight
+from inoplan.domain import rules
+from inoplan.domain.errors import InputError, quoted, quoted_path
+from inoplan.domain.rules import Mrd, Response
+from inoplan.domain.units import (
+    Measure,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    read_height,
+    read_weight,
+)
+from inoplan.inputs.plan_request import parse_bool, parse_choice, parse_text
 
 EventKind = Literal[
     "given",
@@ -335,7 +342,7 @@ def check_not_future(events: Iterable[Event], today: date) -> None:
 
 def parse_threshold(text: str, field: str) -> Decimal:
     """A recalculation threshold: a percentage above 0 and below 100 (``10``, ``10%``, ``7.5``)."""
-    from inoplan.pharmacy import parse_percent
+    from inoplan.domain.pharmacy import parse_percent
 
     try:
         return parse_percent(text, field)
@@ -633,9 +640,9 @@ def events_from_options(options: Iterable[tuple[str, Sequence[str]]], revision: 
 
 
 def check_event_dates(events: Iterable[Event], start: date) -> None:
-    """Refuse an event dated :data:`inoplan.limits.MAX_EVENT_DAYS_AFTER_START` or more
+    """Refuse an event dated :data:`inoplan.domain.limits.MAX_EVENT_DAYS_AFTER_START` or more
     days after ``start`` (cycle 1 day 1): a typing error such as ``9999-12-31``."""
-    from inoplan.limits import MAX_EVENT_DAYS_AFTER_START
+    from inoplan.domain.limits import MAX_EVENT_DAYS_AFTER_START
 
     for event in events:
         when = getattr(event, "date", None)
@@ -697,8 +704,8 @@ def records_from_csv(text: str, name: str) -> list[tuple[str, dict[str, str | No
 
 def read_events_file(path: str, revision: int, field: str = "--events") -> list[Event]:
     """Events from a CSV or JSON file (by extension; otherwise by its first character)."""
-    from inoplan.limits import MAX_EVENTS_BYTES
-    from inoplan.reading import load_json, read_text
+    from inoplan.domain.limits import MAX_EVENTS_BYTES
+    from inoplan.inputs.reading import load_json, read_text
 
     p = Path(path)
     text = read_text(p, field, MAX_EVENTS_BYTES)

@@ -16,7 +16,7 @@ or the last weight that recomputed them):
   loss (70 -> 65 -> 62 kg) recomputes once it reaches the threshold.
 
 A dose reduced for toxicity keeps its reduced mg/m2: the percentage applies to
-the new BSA. The body-build check of :mod:`inoplan.body` applies to the new
+the new BSA. The body-build check of :mod:`inoplan.domain.body` applies to the new
 values (the plan's own height counts as written with its unit: it was accepted
 with a usual build). A measurement never changes a dose recorded as given in an earlier
 re-plan: it must be dated after it.
@@ -34,13 +34,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from inoplan import rules
-from inoplan.body import body_warnings, bsa_from_body, check_body_build
-from inoplan.bsa import Bsa, check_cap
-from inoplan.errors import InputError
-from inoplan.events import Given, Measured
-from inoplan.plan import PlanRequest
-from inoplan.units import Measure, fmt_decimal, parse_decimal, read_height
+from inoplan.domain import rules
+from inoplan.domain.body import body_warnings, bsa_from_body, check_body_build
+from inoplan.domain.bsa import Bsa, check_cap
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import PlanRequest
+from inoplan.domain.replan.events import Given, Measured
+from inoplan.domain.units import Measure, fmt_decimal, parse_decimal, read_height
 
 
 @dataclass(frozen=True)
