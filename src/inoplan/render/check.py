@@ -9,6 +9,7 @@ from rich.text import Text
 from inoplan.domain.check import UNITS, CheckResult
 from inoplan.domain.rules import Action
 from inoplan.render.plan import NOTICE
+from inoplan.render.text import bullet
 
 STYLE = {Action.GIVE: "bold green", Action.HOLD: "bold yellow", Action.DISCONTINUE: "bold red"}
 
@@ -16,7 +17,10 @@ STYLE = {Action.GIVE: "bold green", Action.HOLD: "bold yellow", Action.DISCONTIN
 def check_view(result: CheckResult) -> Group:
     parts: list[object] = [Text(result.headline.upper(), style=STYLE[result.action])]
     if result.findings:
-        t = Table(title="Rules applied (spec section 6)", title_justify="left")
+        t = Table(
+            title="Rules applied (prescribing information: dose modifications)",
+            title_justify="left",
+        )
         t.add_column("Says", no_wrap=True)
         t.add_column("Values")
         t.add_column("Rule (quoted)")
@@ -25,13 +29,13 @@ def check_view(result: CheckResult) -> Group:
         parts.append(t)
     if result.clinician:
         parts.append(Text("Left to the clinician:", style="bold"))
-        parts.extend(Text(f"  - {c}") for c in result.clinician)
+        parts.extend(bullet(c) for c in result.clinician)
     if result.not_checked:
         parts.append(Text("Not checked:", style="bold"))
-        parts.extend(Text(f"  - {c}") for c in result.not_checked)
+        parts.extend(bullet(c) for c in result.not_checked)
     if result.notes:
         parts.append(Text("Notes:", style="bold"))
-        parts.extend(Text(f"  - {n}") for n in result.notes)
+        parts.extend(bullet(n) for n in result.notes)
     parts.append(Text(f"Units: {UNITS}.", style="dim"))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from rich.text import Text
 from inoplan.domain import rules
 from inoplan.domain.pharmacy import Deadline, Worksheet
 from inoplan.render.plan import NOTICE
+from inoplan.render.text import bullet, note, warning
 from inoplan.services.worklist import PREMED_SHORT, Worklist
 
 NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
@@ -101,17 +102,14 @@ def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     if ws.extra_vial is not None:
         t.add_row("Extra vial", ws.extra_vial.text)
     parts: list[object] = [Panel(t, title=heading or "Compounding worksheet", title_align="left")]
-    for w in ws.warnings:
-        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
-    steps = Text()
-    for s in ws.steps:
-        steps.append(f"  - {s.display}\n")
+    parts.extend(warning(w) for w in ws.warnings)
     parts.append(Text("Handling:", style="bold"))
-    parts.append(steps)
+    parts.extend(bullet(s.display) for s in ws.steps)
+    parts.append(Text(""))
     for n in ws.notes:
         if ws.extra_vial is not None and n.startswith("Extra vial: "):
             continue  # shown in the worksheet itself
-        parts.append(Text(f"Note: {n}"))
+        parts.append(note(n))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]
 

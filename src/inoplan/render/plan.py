@@ -17,6 +17,7 @@ from rich.text import Text
 
 from inoplan.domain import rules
 from inoplan.domain.plan import Dose, Plan, boxed_warning, status_text
+from inoplan.render.text import Hanging, bullet, note, warning
 
 NOTICE = (
     "Decision support only: check every dose and date against the current "
@@ -203,16 +204,14 @@ def dose_table(plan: Plan) -> Group:
     return Group(*parts)
 
 
-def reminders_text(plan: Plan) -> Text:
-    text = Text()
-    text.append("With every dose:\n", style="bold")
-    for r in rules.DOSE_REMINDERS:
-        text.append(f"  - {r.display} [{REMINDER_SHORT[r.key]}]\n")
+def reminders_text(plan: Plan) -> Group:
+    parts: list[Text | Hanging] = [Text("With every dose:", style="bold")]
+    parts.extend(bullet(f"{r.display} [{REMINDER_SHORT[r.key]}]") for r in rules.DOSE_REMINDERS)
     if plan.reminders:
-        text.append("For the course:\n", style="bold")
-        for r in plan.reminders:
-            text.append(f"  - {r.display}\n")
-    return text
+        parts.append(Text("For the course:", style="bold"))
+        parts.extend(bullet(r.display) for r in plan.reminders)
+    parts.append(Text(""))
+    return Group(*parts)
 
 
 def boxed_warning_view(plan: Plan) -> Panel:
@@ -222,11 +221,11 @@ def boxed_warning_view(plan: Plan) -> Panel:
     once, with the warnings below.
     """
     head, _, rest = rules.BOXED_WARNING_TITLE.partition(": ")
-    text = Text(rest[:1].upper() + rest[1:] + ":")
-    for r in boxed_warning(plan):
-        if r.display not in plan.warnings:
-            text.append(f"\n- {r.display}")
-    return Panel(text, title=head, title_align="left")
+    parts: list[Text | Hanging] = [Text(rest[:1].upper() + rest[1:] + ":")]
+    parts.extend(
+        bullet(r.display, indent=0) for r in boxed_warning(plan) if r.display not in plan.warnings
+    )
+    return Panel(Group(*parts), title=head, title_align="left")
 
 
 def plan_view(plan: Plan, width: int = 80) -> Group:
@@ -235,10 +234,8 @@ def plan_view(plan: Plan, width: int = 80) -> Group:
         Panel(summary(plan), title="inotuzumab ozogamicin plan", title_align="left"),
         boxed_warning_view(plan),
     ]
-    for w in plan.warnings:
-        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
-    for n in plan.notes:
-        parts.append(Text(f"Note: {n}"))
+    parts.extend(warning(w) for w in plan.warnings)
+    parts.extend(note(n) for n in plan.notes)
     parts.append(calendar_view(plan, width))
     parts.append(Text(f"{DOSE_MARK} = infusion day", style="dim"))
     parts.append(dose_table(plan))
