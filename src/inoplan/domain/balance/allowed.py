@@ -55,7 +55,7 @@ def options_of(p: BalanceProblem, course: Course, i: int) -> tuple[dt.date, ...]
     out = [d.date]
     for k in range(-width, width + 1):
         day = d.regimen_date + dt.timedelta(days=k)
-        if day == d.date or not p.in_period(day) or p.closed(day):
+        if day == d.date or not p.in_period(day) or p.closed(day) or day in course.closed:
             continue
         if prev is not None and not movable(p, prev) and (day - prev.date).days < gap:
             continue
@@ -66,11 +66,11 @@ def options_of(p: BalanceProblem, course: Course, i: int) -> tuple[dt.date, ...]
 
 
 def slots_of(p: BalanceProblem) -> list[Slot]:
-    """Every dose counted in the period (dated in it), with its options."""
+    """Every dose counted in the period (its regimen date in it), with its options."""
     out: list[Slot] = []
     for c, course in enumerate(p.courses):
         for i, d in enumerate(course.doses):
-            if p.in_period(d.date):
+            if p.in_period(d.regimen_date):
                 out.append(Slot(c, i, course.patient_id, d, options_of(p, course, i)))
     return out
 
@@ -124,7 +124,8 @@ def evaluate(problem: BalanceProblem, dates: Mapping[DoseKey, dt.date]) -> Objec
 def evaluate_slots(p: BalanceProblem, slots: Sequence[Slot], after: Sequence[dt.date]) -> Objective:
     load: dict[dt.date, list[Decimal]] = {}
     for s, day in zip(slots, after, strict=True):
-        load.setdefault(day, []).append(s.dose.mg)
+        if p.in_period(day):  # a counted dose dated outside the period loads no day of it
+            load.setdefault(day, []).append(s.dose.mg)
     overflow = sum(max(0, len(m) - p.chairs_on(day)) for day, m in load.items())
     vials = None
     if p.share_vials:
