@@ -699,6 +699,7 @@ class _Builder:
         elif disc is not None and day >= disc.date:
             why = f"treatment was discontinued on {_d(disc.date)}"
         if why is None:
+            notes.clear()  # where the rules alone would have put it no longer matters
             notes.append(f"moved to {_d(day)} ({ev.reason or 'recorded move'})")
             return day
         self.warnings.append(
