@@ -26,6 +26,8 @@ class BalanceFormat(str, Enum):
     CSV = "csv"
 
 
+#: The longest search allowed [inoplan]: an hour.
+MAX_TIME_LIMIT_S = 3600
 #: The solver's threads [inoplan]: every core, at most 8 (CP-SAT gains little beyond).
 MAX_WORKERS = 8
 
@@ -110,14 +112,14 @@ def balance_command(
             "--out", help="With --apply: the folder for the re-planned plans.", metavar="DIR"
         ),
     ] = None,
-    time_limit: Annotated[
-        float,
+    time_limit_text: Annotated[
+        str,
         typer.Option(
             "--time-limit",
             help="Seconds the solver may take; an answer not proven best then says so.",
             metavar="SECONDS",
         ),
-    ] = 10.0,
+    ] = "10",
     fmt: Annotated[
         BalanceFormat,
         typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
@@ -164,8 +166,12 @@ def balance_command(
         raise InputError("--apply", "needs --out DIR, the folder for the re-planned plans")
     if out is not None and not apply:
         raise InputError("--out", "applies only with --apply")
-    if not 0 < time_limit <= 3600:
-        raise InputError("--time-limit", "give seconds above 0, at most 3600")
+    from inoplan.domain.units import parse_decimal
+
+    seconds = parse_decimal(time_limit_text, "--time-limit", "seconds such as 10")
+    if not 0 < seconds <= MAX_TIME_LIMIT_S:
+        raise InputError("--time-limit", f"give seconds above 0, at most {MAX_TIME_LIMIT_S}")
+    time_limit = float(seconds)
     options = svc.BalanceOptions(
         first=parse_date(first, "--from"),
         last=parse_date(last, "--to"),

@@ -105,7 +105,7 @@ def balance_view(
             )
         )
 
-    days = _table("Days (doses / chairs; vials)")
+    days = _table("Days")
     for name, justify in (
         ("Date", "left"),
         ("Day", "left"),
@@ -160,7 +160,7 @@ def balance_view(
         if sol.status == "optimal"
         else f"the best found in the time limit (within {sol.gap:.1%})"
     )
-    parts.append(Text(f"Solver: {proof}, {sol.seconds:.1f} s."))
+    parts.append(Text(f"Solver: {proof}."))  # the seconds are in the JSON
     if applied is not None:
         if applied:
             parts.append(Text(f"Written to {out}: {', '.join(applied)} (re-planned, revision +1)."))
