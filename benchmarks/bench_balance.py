@@ -84,12 +84,13 @@ def make_unit(courses: int, weeks: int, chairs: int, seed: int) -> BalanceProble
             BalanceDose(
                 cycle=d.cycle,
                 day=d.day,
-                regimen_date=d.planned_date or d.date,
+                regimen_date=c.start + dt.timedelta(days=d.day - 1),
                 date=d.date,
                 mg=d.mg,
                 fixed=d.date < first,
             )
-            for d in plan.doses
+            for c in plan.cycles
+            for d in c.doses
         )
         out.append(Course(f"B{n + 1:03d}", doses))
     return BalanceProblem(
@@ -121,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     built = time.perf_counter()
     unit = make_unit(args.courses, args.weeks, args.chairs, args.seed)
     built = time.perf_counter() - built
-    counted = [d for c in unit.courses for d in c.doses if unit.first <= d.date <= unit.last]
+    counted = [
+        d for c in unit.courses for d in c.doses if unit.first <= d.regimen_date <= unit.last
+    ]
     movable = [d for d in counted if d.day != 1 and not d.fixed]
     print(
         f"unit: {len(unit.courses)} courses, {len(counted)} doses in {args.weeks} weeks "

@@ -59,6 +59,10 @@ EXAMPLES: dict[str, str | tuple[str, ...]] = {
         "--clinic-days mon-fri --holidays DE-BY --format json -o plan.json",
         "inoplan replan plan.json --given C1D1=2026-12-19 --format csv",
     ),
+    "example-balance": (
+        "inoplan balance examples/balance-clinic.csv --from 2027-01-11 --to 2027-01-22 "
+        "--chairs 3 --clinic-days mon-fri --share-vials --vial-price 24000"
+    ),
     "example-check-liver": (
         "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
         "--ast 110 --ast-uln 40 --alt 60 --alt-uln 40 --other-grade 1"

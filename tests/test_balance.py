@@ -205,19 +205,57 @@ def test_never_onto_a_closed_day_even_to_save_a_vial() -> None:
     assert [d.date for d in sol.overflow_days] == [day(4), day(5)]
 
 
-def test_a_dose_whose_regimen_date_is_before_the_period_stays() -> None:
+def test_only_doses_whose_regimen_date_is_in_the_period_are_counted_or_moved() -> None:
     # P1's day 8 was due Sun 03-01, the day before the period, and the plan moved
-    # it to Mon 03-02 (clinic day). Monday is over (P2 pinned there too, 1 chair);
-    # Tuesday is free and inside the window (03-01 + 2) and 6 days before day 15
-    # (regimen Sun 03-08, planned Mon 03-09). But its regimen date is outside the
-    # period: it does not move, and Monday stays over its chair.
+    # it to Mon 03-02 (clinic day). Its regimen date is outside the period: it is
+    # neither counted nor moved (the issue: "only doses whose regimen date lies
+    # from --from to --to are moved or counted"). P2's pinned dose is Monday's
+    # only counted dose: 1 dose for 1 chair, no overflow, nothing to move. P1's
+    # day 15 is the other way round: regimen date Sun 03-08 (in the period),
+    # planned Mon 03-09 (after it): counted, but it loads no day of the period
+    # and does not move.
     p1 = cycle1("P1", day(-8), "0.91", date=day(0))
     p1 = replace(p1, doses=(*p1.doses[:2], replace(p1.doses[2], date=day(7)), p1.doses[3]))
     p2 = Course("P2", (BalanceDose(1, 8, day(0), day(0), D("0.91"), fixed=True),))
     problem = BalanceProblem(day(0), day(6), Chairs(1), (p1, p2))
     sol = solve(problem, time_limit_s=20, workers=1)
-    assert sol.moves == () and sol.after.overflow == 1
+    assert sol.moves == () and sol.after.overflow == 0
+    assert {p.key for p in sol.placements} == {("P2", 1, 8), ("P1", 1, 15)}
+    assert next(d for d in sol.days if d.date == day(0)).doses_before == 1
+    assert sum(d.doses_before for d in sol.days) == 1
+
+
+def test_a_dose_dated_before_the_period_is_counted_but_never_moves() -> None:
+    # P1's day 8: regimen date Mon 03-02 (in the period), planned on Sun 03-01 (a
+    # re-plan moved it a day earlier), the day before the period. It is
+    # counted (its regimen date is in the period) but loads no day of the period
+    # and never moves (never a dose dated before --from). P2 and P3, pinned on
+    # Monday with 1 chair: overflow 1, and no move can help.
+    p1 = cycle1("P1", day(-7), "0.91", date=day(-1))
+    pinned = [
+        Course(pid, (BalanceDose(1, 8, day(0), day(0), D("0.91"), fixed=True),))
+        for pid in ("P2", "P3")
+    ]
+    problem = BalanceProblem(day(0), day(6), Chairs(1), (p1, *pinned))
+    sol = solve(problem, time_limit_s=20, workers=1)
+    assert sol.moves == ()
+    assert sol.date_of("P1", 1, 8) == day(-1)
+    assert sol.after.overflow == 1
     assert [d.date for d in sol.overflow_days] == [day(0)]
+
+
+def test_never_onto_a_day_the_course_itself_keeps_closed() -> None:
+    # Two day 8s on Wed 03-04 (regimen date), 1 chair; the unit is open every day.
+    # P1's own plan is closed on Tue 03-03 and Thu 03-05 (its clinic days); its
+    # day 1 was Wed 02-25 and day 15 is Wed 03-11, so P1 could go Mon..Fri but
+    # for the 6-day spacing (day 1 + 6 = Tue; day 15 - 6 = Thu): only Tue..Thu,
+    # both closed for P1. So P2 moves (to Tue or Thu, 1 day), never P1.
+    p1 = replace(cycle1("P1", day(-7), "0.91"), closed=frozenset({day(1), day(3)}))
+    p2 = cycle1("P2", day(-7), "0.91")
+    sol = solve(BalanceProblem(day(0), day(6), Chairs(1), (p1, p2)), time_limit_s=20, workers=1)
+    [move] = sol.moves
+    assert move.patient_id == "P2" and move.after in {day(1), day(3)}
+    assert sol.after.key() == (0, 1, 1)
 
 
 def test_weekday_chairs_and_the_next_cycle_bound_a_day_15() -> None:
@@ -268,7 +306,11 @@ def allowed_dates(problem: BalanceProblem, course: Course, i: int) -> list[dt.da
     if may_move:
         for k in range(-2, 3):
             x = d.regimen_date + dt.timedelta(days=k)
-            if problem.first <= x <= problem.last and not problem.closed(x):
+            if (
+                problem.first <= x <= problem.last
+                and not problem.closed(x)
+                and x not in course.closed
+            ):
                 out.append(x)
     return sorted(set(out), key=lambda x: (x != d.date, x))
 
@@ -289,10 +331,11 @@ def objective_of(problem: BalanceProblem, dates: dict[tuple[int, int], dt.date])
     moves = shift = 0
     for c, course in enumerate(problem.courses):
         for i, d in enumerate(course.doses):
-            if not problem.first <= d.date <= problem.last:
-                continue
+            if not problem.first <= d.regimen_date <= problem.last:
+                continue  # counted by regimen date
             x = dates.get((c, i), d.date)
-            per_day.setdefault(x, []).append(d.mg)
+            if problem.first <= x <= problem.last:
+                per_day.setdefault(x, []).append(d.mg)
             if x != d.date:
                 moves += 1
                 shift += abs((x - d.date).days)
@@ -337,7 +380,7 @@ def check_rules(problem: BalanceProblem, sol: Solution) -> None:
     for course in problem.courses:
         after: dict[int, dt.date] = {}
         for i, d in enumerate(course.doses):
-            if problem.first <= d.date <= problem.last:
+            if problem.first <= d.regimen_date <= problem.last:
                 after[i] = sol.date_of(course.patient_id, d.cycle, d.day)
             x = after.get(i, d.date)
             if x == d.date:
@@ -347,14 +390,14 @@ def check_rules(problem: BalanceProblem, sol: Solution) -> None:
             assert problem.first <= d.date and problem.first <= d.regimen_date <= problem.last
             assert problem.first <= x <= problem.last, "moves stay inside the period"
             assert abs((x - d.regimen_date).days) <= 2, "inside the +/- 2 day window"
-            assert not problem.closed(x), "never onto a closed day"
+            assert not problem.closed(x) and x not in course.closed, "never onto a closed day"
         assert spacing_ok(course, after)
     placed = {(p.patient_id, p.cycle, p.day) for p in sol.placements}
     counted = {
         (c.patient_id, d.cycle, d.day)
         for c in problem.courses
         for d in c.doses
-        if problem.first <= d.date <= problem.last
+        if problem.first <= d.regimen_date <= problem.last
     }
     assert placed == counted
 
@@ -387,7 +430,10 @@ def clinics(draw: st.DrawFn) -> BalanceProblem:
                     now += dt.timedelta(days=draw(st.sampled_from((0, 0, 0, 1, -1))))
                 fixed = draw(st.integers(0, 5)) == 0
                 doses.append(BalanceDose(cycle, dday, regimen, now, mg, fixed))
-        courses.append(Course(f"R{n}", tuple(doses)))
+        own = draw(st.sets(st.integers(0, span), max_size=1))
+        courses.append(
+            Course(f"R{n}", tuple(doses), frozenset(first + dt.timedelta(days=k) for k in own))
+        )
     closed = ClosedDays(
         weekdays=frozenset(draw(st.sets(st.integers(0, 6), max_size=2))),
         dates=frozenset(

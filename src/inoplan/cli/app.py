@@ -1588,3 +1588,7 @@ def batch_command(
             _say(f"  ... and {rejected - len(shown)} more in summary.json")
     if summary.rejected:
         raise typer.Exit(ExitStatus.REJECTED)
+
+
+# Commands in modules of their own register on ``app`` when imported.
+from inoplan.cli import balance as _balance  # noqa: E402, F401

@@ -78,6 +78,7 @@ from inoplan.domain.replan.events import (
     HsctDecision,
     Interruption,
     Measured,
+    Moved,
     ReducedDoses,
     TwoDoseDays,
     describe,
@@ -115,6 +116,8 @@ class _Index:
     reduced: ReducedDoses | None
     #: New weights (and heights): :mod:`inoplan.domain.replan.remeasure` decides what they change.
     measured: list[Measured] = field(default_factory=list)
+    #: Moves inside a window (``inoplan balance``): the newest revision's for each dose.
+    moved: dict[DoseRef, Moved] = field(default_factory=dict)
 
 
 def _index(events: Sequence[Event]) -> _Index:
@@ -153,6 +156,12 @@ def _index(events: Sequence[Event]) -> _Index:
             idx.discontinue = ev
         elif isinstance(ev, Measured):
             idx.measured.append(ev)
+        elif isinstance(ev, Moved):
+            prior = idx.moved.get(ev.dose)
+            if prior is not None and prior.revision == ev.revision:
+                raise InputError(ev.source, f"{ev.dose.label} is already moved ({prior.source})")
+            if prior is None or ev.revision > prior.revision:
+                idx.moved[ev.dose] = ev
         elif isinstance(ev, TwoDoseDays):
             if idx.two_days is not None and idx.two_days.days != ev.days:
                 raise InputError(
@@ -548,9 +557,19 @@ class _Builder:
                     f"omitted: due inside the interruption ({by}), which ends after its "
                     f"window ({_d(lo)} to {_d(hi)})"
                 )
+        # A move recorded by inoplan balance dates a dose still to give, where it fits.
+        moved = None
+        if omit is None and ref not in self.idx.given and ref in self.idx.moved:
+            moved = self._moved_to(self.idx.moved[ref], lo, hi, prev, notes)
+            when = moved or when
         # A dose still to give moves off a closed day (as inoplan schedule does) before
         # anything is dated from it: an interruption starts the day it is due.
-        place = omit is None and self.why_closed is not None and ref not in self.idx.given
+        place = (
+            omit is None
+            and self.why_closed is not None
+            and ref not in self.idx.given
+            and moved is None
+        )
         if place:
             when = self._open_later(ref, start, when, prev, notes)
         disc = self.idx.discontinue
@@ -657,6 +676,37 @@ class _Builder:
             if it.dose > ref and it.start is not None:
                 bounds.append(it.start - DAY)
         return min(bounds, default=None)
+
+    def _moved_to(
+        self, ev: Moved, lo: date, hi: date, prev: Dose | None, notes: list[str]
+    ) -> date | None:
+        """The date of a recorded move, or ``None`` (and a warning) when it no longer fits."""
+        day = ev.date
+        why = None
+        latest = self._latest(ev.dose)
+        disc = self.idx.discontinue
+        closed = self.why_closed(day) if self.why_closed is not None else None
+        if not lo <= day <= hi:
+            why = f"its window is now {_d(lo)} to {_d(hi)}"
+        elif prev is not None and day < prev.date + MIN_GAP:
+            why = f"it is less than 6 days after {prev.label} ({_d(prev.date)})"
+        elif self.blocked_until is not None and day < self.blocked_until:
+            why = f"it falls inside the interruption (until {_d(self.blocked_until)})"
+        elif closed is not None:
+            why = f"the day is closed ({closed})"
+        elif latest is not None and day > latest:
+            why = "a dose recorded after it needs 6 days"
+        elif disc is not None and day >= disc.date:
+            why = f"treatment was discontinued on {_d(disc.date)}"
+        if why is None:
+            notes.clear()  # where the rules alone would have put it no longer matters
+            notes.append(f"moved to {_d(day)} ({ev.reason or 'recorded move'})")
+            return day
+        self.warnings.append(
+            f"{ev.dose.label}: the move to {_d(day)} ({ev.source}) no longer fits: {why}; "
+            "planned where the rules place it instead: rebook the appointment"
+        )
+        return None
 
     def _open_day1(self, ref: DoseRef, start: date, notes: list[str]) -> date:
         """Day 1 on a closed day: the next open day, the cycle with it (``inoplan schedule``)."""

@@ -1,6 +1,7 @@
 """What happened during a course: events, and how they are read.
 
-An event is a dose given on a date, a dose held, an interruption for toxicity,
+An event is a dose given on a date, a dose held, a dose moved inside its window
+before it is given (``inoplan balance``), an interruption for toxicity,
 a response assessment, an HSCT decision, a permanent discontinuation, a new
 weight (and height) measurement, or one of
 the clinician's choices the rules ask for (which 2 days remain at 2 doses per
@@ -50,6 +51,7 @@ EventKind = Literal[
     "two_dose_days",
     "reduced_doses",
     "measured",
+    "moved",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = (
     "given",
@@ -61,6 +63,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     "two_dose_days",
     "reduced_doses",
     "measured",
+    "moved",
 )
 
 #: The keys a record may carry, in the order they are written out.
@@ -92,6 +95,7 @@ KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "two_dose_days": (("dose_days",), ()),
     "reduced_doses": (("mg_per_m2",), ()),
     "measured": (("date", "weight"), ("height", "threshold")),
+    "moved": (("dose", "date"), ("reason",)),
 }
 MAX_REASON_LENGTH = 200
 MAX_CYCLE = 99
@@ -124,6 +128,22 @@ class Given(_Base):
 
     dose: DoseRef
     date: date
+
+
+@dataclass(frozen=True)
+class Moved(_Base):
+    """Day 8 or 15, still to give, moved to ``date`` inside its window (+/- 2 days).
+
+    ``inoplan balance --apply`` records one for each dose it moves, with why
+    (``reason``). The re-planning engine dates the dose on ``date`` while the
+    move still fits the rules (window, 6 days from the dose before, clinic
+    days, interruptions); a later move of the same dose replaces an earlier
+    one; a dose given, held or interrupted follows that event instead.
+    """
+
+    dose: DoseRef
+    date: date
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +240,7 @@ Event = (
     | TwoDoseDays
     | ReducedDoses
     | Measured
+    | Moved
 )
 
 
@@ -446,6 +467,21 @@ def event_from_record(record: Record, source: str, revision: int = 1) -> Event:
         )
     if kind == "two_dose_days":
         return TwoDoseDays(source, rev, parse_dose_days(text("dose_days"), f("dose_days")))
+    if kind == "moved":
+        dose = parse_dose_ref(text("dose"), f("dose"))
+        if rules.DOSE_WINDOW_DAYS[dose.day] == 0:
+            raise InputError(
+                f("dose"),
+                f"{dose.label}: day {dose.day} has no window and is not moved; record the day "
+                "it was given instead",
+            )
+        return Moved(
+            source,
+            rev,
+            dose,
+            parse_date(text("date"), f("date")),
+            parse_reason(text("reason"), f("reason")) if text("reason").strip() else None,
+        )
     if kind == "measured":
         return Measured(
             source,
@@ -491,6 +527,10 @@ def event_to_record(event: Event) -> dict[str, str]:
             out["category"] = event.category
     elif isinstance(event, TwoDoseDays):
         out |= {"event": "two_dose_days", "dose_days": ",".join(str(d) for d in event.days)}
+    elif isinstance(event, Moved):
+        out |= {"event": "moved", "dose": event.dose.label, "date": event.date.isoformat()}
+        if event.reason is not None:
+            out["reason"] = event.reason
     elif isinstance(event, Measured):
         out |= {"event": "measured", "date": event.date.isoformat(), "weight": event.weight.typed}
         if event.height is not None:
@@ -527,6 +567,9 @@ def describe(event: Event) -> str:
         )
     if isinstance(event, TwoDoseDays):
         return f"2 doses per cycle on days {event.days[0]} and {event.days[1]}"
+    if isinstance(event, Moved):
+        why = f" ({event.reason})" if event.reason else ""
+        return f"{event.dose.label} moved to {event.date.isoformat()}{why}"
     if isinstance(event, Measured):
         height = f", height {event.height.shown}" if event.height is not None else ""
         return f"weight {event.weight.shown}{height} measured on {event.date.isoformat()}"
