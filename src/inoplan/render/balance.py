@@ -29,6 +29,7 @@ from rich.text import Text
 
 from inoplan.domain.rules import WEEKDAY_NAMES
 from inoplan.render.plan import NOTICE
+from inoplan.render.text import note, warning
 from inoplan.services.balance import Balanced
 
 #: Periods up to this many days show every day; longer ones only the days that matter.
@@ -169,9 +170,9 @@ def balance_view(
     elif sol.moves:
         parts.append(Text("Dry run: no plan changed. Write the moves with --apply --out DIR."))
     for w in r.warnings:
-        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
+        parts.append(warning(w))
     for n in r.notes:
-        parts.append(Text(f"Note: {n}"))
+        parts.append(note(n))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]
 
