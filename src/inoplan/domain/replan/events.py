@@ -32,13 +32,15 @@ from inoplan.domain.errors import InputError, quoted, quoted_path
 from inoplan.domain.rules import Mrd, Response
 from inoplan.domain.units import (
     Measure,
+    parse_bool,
+    parse_choice,
     parse_date,
     parse_decimal,
     parse_int,
+    parse_text,
     read_height,
     read_weight,
 )
-from inoplan.inputs.plan_request import parse_bool, parse_choice, parse_text
 
 EventKind = Literal[
     "given",
