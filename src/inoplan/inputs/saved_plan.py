@@ -68,9 +68,28 @@ def request_from_plan(data: dict[str, Any], field: str = "PLAN") -> PlanRequest:
 
 def events_from_plan(data: dict[str, Any], field: str = "PLAN") -> list[Event]:
     """The events a re-planned plan records (``[]`` for a fresh plan), parsed as when recorded."""
-    from inoplan.domain.replan.events import events_from_saved
-
     return events_from_saved(data.get("events"), field)
+
+
+def events_from_saved(items: object, field: str = "PLAN") -> list[Event]:
+    """The ``events`` list of a saved plan (each entry carries its revision)."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise InputError(f"{field}: events", "expected a list of events")
+    from inoplan.domain.replan.events import event_from_record
+    from inoplan.inputs.event_files import cell_text
+
+    out: list[Event] = []
+    for i, item in enumerate(items):
+        source = f"{field}: events[{i}]"
+        if not isinstance(item, dict):
+            raise InputError(source, "expected an object")
+        record = {str(k): cell_text(v, f"{source}.{k}") for k, v in item.items()}
+        if not record.get("revision"):
+            raise InputError(f"{source}: revision", "required in a saved plan")
+        out.append(event_from_record(record, source))
+    return out
 
 
 def revision_of(data: dict[str, Any], field: str = "PLAN") -> int:
@@ -102,6 +121,7 @@ __all__ = [
     "FIELDS",
     "check_schema",
     "events_from_plan",
+    "events_from_saved",
     "plan_from_data",
     "read_plan_json",
     "request_from_plan",

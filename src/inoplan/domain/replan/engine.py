@@ -68,10 +68,10 @@ from inoplan.domain.plan import (
     make_plan,
     regimen_for,
 )
+from inoplan.domain.replan.event_values import DoseRef, is_low_count
 from inoplan.domain.replan.events import (
     Assessment,
     Discontinuation,
-    DoseRef,
     Event,
     Given,
     Held,
@@ -82,7 +82,6 @@ from inoplan.domain.replan.events import (
     TwoDoseDays,
     describe,
     event_to_record,
-    is_low_count,
 )
 from inoplan.domain.rules import Regimen, Response
 
