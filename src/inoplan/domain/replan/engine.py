@@ -175,8 +175,8 @@ class _Modification:
     because: str
 
 
-class _Builder:
-    """Walks the course in date order; one instance per build."""
+class Course:
+    """The course as it is walked in date order: the state every step reads and changes."""
 
     def __init__(self, request: PlanRequest, events: Sequence[Event], clinic: bool = True) -> None:
         self.request = request
@@ -205,7 +205,7 @@ class _Builder:
         self.omitted: list[Dose] = []
         self.cycles: list[tuple[int, date, int, Regimen, list[Dose]]] = []
         # The boxed-warning points of HSCT intent and of 3+ cycles follow the course as
-        # re-planned (see _assemble), not the request alone.
+        # re-planned (see assemble), not the request alone.
         self.warnings: list[str] = [
             *(w for w in self.base.warnings if not is_course_warning(w)),
             *self.body.warnings,
@@ -218,683 +218,693 @@ class _Builder:
         self.limit: CycleLimit = self.base.limit
         self.reg_day1: Decimal | None = None
 
-    # --- status ---------------------------------------------------------------------
 
-    def _apply_status_until(self, day: date) -> None:
-        """Apply every assessment and HSCT decision dated on or before ``day``."""
-        while self.status_pos < len(self.idx.status):
-            ev = self.idx.status[self.status_pos]
-            if ev.date > day:
-                break
-            if isinstance(ev, Assessment):
-                self.response = ev.response
-                if ev.mrd is not None:
-                    self.mrd = ev.mrd
-            else:
-                self.hsct = ev.hsct
-            self.notes.append(
-                f"{describe(ev)}: applies to the cycles starting on or after that date"
-            )
-            self.status_pos += 1
+# --- status ---------------------------------------------------------------------
 
-    def _next_assessment(self) -> Assessment | None:
-        for ev in self.idx.status[self.status_pos :]:
-            if isinstance(ev, Assessment):
-                return ev
-        return None
 
-    def _level(self, cycle: int) -> _Modification | None:
-        hits = [m for m in self.mods if m.cycle <= cycle]
-        return max(hits, key=lambda m: m.level) if hits else None
-
-    # --- doses ------------------------------------------------------------------------
-
-    def _prev(self) -> Dose | None:
-        return self.doses[-1] if self.doses else None
-
-    def _mg_per_m2(self, regimen: Regimen, day: int, cycle: int) -> tuple[Decimal, str | None]:
-        full = regimen.mg_per_m2[day]
-        mod = self._level(cycle)
-        if mod is None:
-            return full, None
-        if self.idx.reduced is None:
-            value = (full * rules.REDUCED_TOTAL_FRACTION).normalize()
-            how = f"x {_fmt(rules.REDUCED_TOTAL_FRACTION)}"
+def apply_status_until(c: Course, day: date) -> None:
+    """Apply every assessment and HSCT decision dated on or before ``day``."""
+    while c.status_pos < len(c.idx.status):
+        ev = c.idx.status[c.status_pos]
+        if ev.date > day:
+            break
+        if isinstance(ev, Assessment):
+            c.response = ev.response
+            if ev.mrd is not None:
+                c.mrd = ev.mrd
         else:
-            split = self.idx.reduced.as_dict()
-            want = regimen.total_mg_per_m2 * rules.REDUCED_TOTAL_FRACTION
-            total = sum(split.values(), Decimal(0))
-            if total != want or any(split[d] > regimen.mg_per_m2[d] for d in split):
-                raise InputError(
-                    self.idx.reduced.source,
-                    f"cycle {cycle} ({regimen.label}, {_fmt(regimen.total_mg_per_m2)} mg/m2) needs "
-                    f"doses totalling {_fmt(want)} mg/m2 (75%), none above the regimen's own; "
-                    f"these total {_fmt(total)}",
-                )
-            value = split[day]
-            how = "split " + "/".join(_fmt(v) for _, v in self.idx.reduced.mg_per_m2)
-        note = f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
-        if mod.level == 2 and self.idx.two_days is not None:
-            kept = " and ".join(str(d) for d in self.idx.two_days.days)
-            note += f"; 2 doses per cycle (days {kept}, the clinician's choice)"
-        return value, note
+            c.hsct = ev.hsct
+        c.notes.append(f"{describe(ev)}: applies to the cycles starting on or after that date")
+        c.status_pos += 1
 
-    def _make(
-        self,
-        ref: DoseRef,
-        when: date,
-        mg_per_m2: Decimal,
-        notes: list[str],
-        status: str = "planned",
-    ) -> Dose:
-        base = self.base_dates.get((ref.cycle, ref.day))
-        # A new weight beyond the threshold changes the BSA from its date on (remeasure).
-        change = self.body.at(when)
-        bsa_m2 = self.request.bsa.m2 if change is None else change.bsa.m2
-        if change is not None:
-            notes = [*notes, change.note]
-        return Dose(
-            cycle=ref.cycle,
-            day=ref.day,
-            date=when,
-            mg_per_m2=mg_per_m2,
-            mg=dose_mg(mg_per_m2, bsa_m2),
-            notes=tuple(notes),
-            planned_date=base if base is not None and base != when else None,
-            status=status,
-            bsa_m2=None if change is None else change.bsa.m2,
+
+def next_assessment(c: Course) -> Assessment | None:
+    for ev in c.idx.status[c.status_pos :]:
+        if isinstance(ev, Assessment):
+            return ev
+    return None
+
+
+def modification_at(c: Course, cycle: int) -> _Modification | None:
+    hits = [m for m in c.mods if m.cycle <= cycle]
+    return max(hits, key=lambda m: m.level) if hits else None
+
+
+# --- doses ------------------------------------------------------------------------
+
+
+def previous_dose(c: Course) -> Dose | None:
+    return c.doses[-1] if c.doses else None
+
+
+def mg_per_m2_for(c: Course, regimen: Regimen, day: int, cycle: int) -> tuple[Decimal, str | None]:
+    full = regimen.mg_per_m2[day]
+    mod = modification_at(c, cycle)
+    if mod is None:
+        return full, None
+    if c.idx.reduced is None:
+        value = (full * rules.REDUCED_TOTAL_FRACTION).normalize()
+        how = f"x {_fmt(rules.REDUCED_TOTAL_FRACTION)}"
+    else:
+        split = c.idx.reduced.as_dict()
+        want = regimen.total_mg_per_m2 * rules.REDUCED_TOTAL_FRACTION
+        total = sum(split.values(), Decimal(0))
+        if total != want or any(split[d] > regimen.mg_per_m2[d] for d in split):
+            raise InputError(
+                c.idx.reduced.source,
+                f"cycle {cycle} ({regimen.label}, {_fmt(regimen.total_mg_per_m2)} mg/m2) needs "
+                f"doses totalling {_fmt(want)} mg/m2 (75%), none above the regimen's own; "
+                f"these total {_fmt(total)}",
+            )
+        value = split[day]
+        how = "split " + "/".join(_fmt(v) for _, v in c.idx.reduced.mg_per_m2)
+    note = f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
+    if mod.level == 2 and c.idx.two_days is not None:
+        kept = " and ".join(str(d) for d in c.idx.two_days.days)
+        note += f"; 2 doses per cycle (days {kept}, the clinician's choice)"
+    return value, note
+
+
+def make_dose(
+    c: Course,
+    ref: DoseRef,
+    when: date,
+    mg_per_m2: Decimal,
+    notes: list[str],
+    status: str = "planned",
+) -> Dose:
+    base = c.base_dates.get((ref.cycle, ref.day))
+    # A new weight beyond the threshold changes the BSA from its date on (remeasure).
+    change = c.body.at(when)
+    bsa_m2 = c.request.bsa.m2 if change is None else change.bsa.m2
+    if change is not None:
+        notes = [*notes, change.note]
+    return Dose(
+        cycle=ref.cycle,
+        day=ref.day,
+        date=when,
+        mg_per_m2=mg_per_m2,
+        mg=dose_mg(mg_per_m2, bsa_m2),
+        notes=tuple(notes),
+        planned_date=base if base is not None and base != when else None,
+        status=status,
+        bsa_m2=None if change is None else change.bsa.m2,
+    )
+
+
+def check_not_after_stop(c: Course, ev: Event, when: date) -> None:
+    disc = c.idx.discontinue
+    if disc is not None and when >= disc.date:
+        raise InputError(
+            ev.source,
+            f"{_d(when)} is on or after the permanent discontinuation on {_d(disc.date)} "
+            f"({disc.source})",
         )
 
-    def _check_not_after_stop(self, ev: Event, when: date) -> None:
-        disc = self.idx.discontinue
-        if disc is not None and when >= disc.date:
-            raise InputError(
-                ev.source,
-                f"{_d(when)} is on or after the permanent discontinuation on {_d(disc.date)} "
-                f"({disc.source})",
-            )
 
-    def _interruption(
-        self, ev: Interruption, due: date, ref: DoseRef
-    ) -> tuple[date, date, list[str]]:
-        """Check an interruption; return (start, resume date, notes) and record its effects."""
-        prev = self._prev()
-        start = ev.start or due
-        if prev is None:
+def apply_interruption(
+    c: Course, ev: Interruption, due: date, ref: DoseRef
+) -> tuple[date, date, list[str]]:
+    """Check an interruption; return (start, resume date, notes) and record its effects."""
+    prev = previous_dose(c)
+    start = ev.start or due
+    if prev is None:
+        raise InputError(
+            ev.source,
+            f"{ref.label} is the first dose: there is no treatment to interrupt yet; "
+            "plan again with a later --start",
+        )
+    if start <= prev.date:
+        raise InputError(
+            ev.source,
+            f"starts {_d(start)}, not after the previous dose {prev.label} ({_d(prev.date)})",
+        )
+    if start > due:
+        raise InputError(
+            ev.source,
+            f"starts {_d(start)}, after {ref.label} was due ({_d(due)}); an interruption "
+            "before a dose starts on or before its date",
+        )
+    check_not_after_stop(c, ev, start)
+    c.used.add(id(ev))
+    resume = start + timedelta(days=ev.days)
+    why = f" ({ev.reason})" if ev.reason else ""
+    hits = rules.interruption_rules(ev.days)
+    acted: list[str] = []
+    for r in hits:
+        if r.action == "omit_next" and ref.day == 1:
+            # A day 1 is never omitted: the cycle waits for the end of the interruption.
+            acted.append(
+                f"{ref.label} waits for the end of the interruption (a day 1 is "
+                "delayed, not omitted)"
+            )
+        elif r.action == "modify_next_cycle":
+            target = ref.cycle if ref.day == 1 else ref.cycle + 1
+            current = modification_at(c, 10_000)
+            level = 1 if current is None else current.level + 1
+            because = f"{ev.days}-day interruption before {ref.label}"
+            c.mods.append(_Modification(target, min(level, 3), because))
+            acted.append(_modification_text(min(level, 3), target))
+        else:
+            acted.append(r.short)
+    notes = [
+        f"{ev.days}-day interruption for toxicity from {_d(start)}{why}, resumes "
+        f"{_d(resume)}: {'; '.join(acted)} ({rules.VERIFY_NOTE})"
+    ]
+    if any(r.action == "consider_discontinuation" for r in hits):
+        c.warnings.append(
+            f"{ref.label}: interruption of {ev.days} days (> 28): consider permanent "
+            f"discontinuation; the clinician decides (record it with --discontinue) "
+            f"({rules.VERIFY_NOTE})"
+        )
+    if ref.day != 1 and is_low_count(ev.reason, ev.category):
+        c.warnings.append(
+            f"{ref.label} interrupted for a low count ({_reason_text(ev)}): planned as "
+            f"recorded; {rules.LOW_COUNT_DAYS_8_15}"
+        )
+    c.blocked_until = resume
+    c.blocked_by = ev
+    return start, resume, notes
+
+
+def stop_course(c: Course, reason: str) -> None:
+    c.stopped = reason
+
+
+def build_cycle(c: Course, n: int, nominal: date, nominal_reason: str | None) -> bool:
+    """Plan cycle ``n``; return False when the course has ended before it."""
+    prev = previous_dose(c)
+    start = nominal
+    day1_notes: list[str] = []
+    if nominal_reason:
+        day1_notes.append(nominal_reason)
+    if prev is not None and start < prev.date + MIN_GAP:
+        start = prev.date + MIN_GAP
+        day1_notes.append(
+            f"cycle {n} starts {_d(start)}, at least 6 days after {prev.label} ({_d(prev.date)})"
+        )
+    if c.blocked_until is not None and start < c.blocked_until:
+        start = c.blocked_until
+        day1_notes.append(f"cycle {n} waits for the end of the interruption ({_d(start)})")
+    apply_status_until(c, start)
+    if n >= 2 and c.response is Response.PENDING:
+        nxt = next_assessment(c)
+        if nxt is not None:
+            start = nxt.date
+            day1_notes.append(f"cycle {n} waits for the response assessment on {_d(nxt.date)}")
+            apply_status_until(c, start)
+    ref = DoseRef(n, 1)
+    interrupt = c.idx.interrupt.get(ref)
+    given = c.idx.given.get(ref)
+    pre = modification_at(c, n)
+    two = c.idx.two_days
+    no_day1 = pre is not None and pre.level == 2 and two is not None and 1 not in two.days
+    if no_day1:
+        interrupt = given = None  # no day 1 dose in this cycle: reported as unused
+    disc = c.idx.discontinue
+    # A day 1 still to give moves off a closed day before anything is dated from it
+    # (an interruption starts the day the dose is due on the plan as shown).
+    place = given is None and not no_day1 and c.why_closed is not None
+    if place:
+        start = open_day1(c, ref, start, day1_notes)
+        apply_status_until(c, start)
+    if interrupt is not None and not (disc is not None and start >= disc.date):
+        _, resume, notes = apply_interruption(c, interrupt, start, ref)
+        day1_notes.extend(notes)
+        if resume > start:
+            start = resume
+            day1_notes.append(f"cycle {n} delayed to {_d(start)}")
+            if place:
+                start = open_day1(c, ref, start, day1_notes)
+        apply_status_until(c, start)
+    # The limit as it stands when this cycle would start.
+    c.limit = cycle_limit(c.response, c.hsct, c.mrd, c.request.cycles)
+    cap = c.limit.cycles
+    if c.request.cycles is not None:
+        cap = min(cap, c.request.cycles)
+    if n > cap:
+        return False
+    if disc is not None and start >= disc.date:
+        stop_course(c, f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
+        return False
+    mod = modification_at(c, n)
+    if mod is not None and mod.level >= 3:
+        stop_course(
+            c,
+            f"permanently discontinued from cycle {n}: {mod.because} after the 25% reduction "
+            f"and 2 doses per cycle (label: discontinue when that is not tolerated; "
+            f"{rules.VERIFY_NOTE})",
+        )
+        c.warnings.append(c.stopped or "")
+        return False
+    if mod is not None and mod.level == 2 and c.idx.two_days is None:
+        raise InputError(
+            "--two-dose-days",
+            f"{mod.because}: a second interruption of >= 14 days after the 25% reduction "
+            f"means 2 doses per cycle from cycle {n}; which 2 of days 1, 8, 15 is the "
+            "clinician's choice: give it, e.g. --two-dose-days 1,8",
+        )
+    if given is not None:
+        check_not_after_stop(c, given, given.date)
+        if given.date < start:
             raise InputError(
-                ev.source,
-                f"{ref.label} is the first dose: there is no treatment to interrupt yet; "
-                "plan again with a later --start",
+                given.source,
+                f"day 1 has no window: {ref.label} is due {_d(start)}, not earlier",
             )
-        if start <= prev.date:
-            raise InputError(
-                ev.source,
-                f"starts {_d(start)}, not after the previous dose {prev.label} ({_d(prev.date)})",
+        c.used.add(id(given))
+        if given.date > start:
+            late = (given.date - start).days
+            day1_notes.append(
+                f"given {_d(given.date)}, {_days(late)} after it was due: cycle {n} moves with it"
             )
-        if start > due:
-            raise InputError(
-                ev.source,
-                f"starts {_d(start)}, after {ref.label} was due ({_d(due)}); an interruption "
-                "before a dose starts on or before its date",
+            if late > rules.LATE_CYCLE_DAYS:
+                c.warnings.append(f"{ref.label} given {_days(late)} late: {rules.LATE_CYCLE_NOTE}")
+            start = given.date
+            apply_status_until(c, start)
+            c.limit = cycle_limit(c.response, c.hsct, c.mrd, c.request.cycles)
+    regimen = regimen_for(n, c.response)
+    check_reescalation(c, n, regimen, mod)
+    length = c.request.first_cycle_days if n == 1 else regimen.length_days
+    cycle_doses: list[Dose] = []
+    days: tuple[int, ...] = rules.DOSE_DAYS
+    if mod is not None and mod.level == 2 and c.idx.two_days is not None:
+        days = c.idx.two_days.days
+    c.length, c.dose_days, c.has_next = length, days, n < cap
+    for day in rules.DOSE_DAYS:
+        dref = DoseRef(n, day)
+        if day not in days:
+            continue
+        mg_m2, mod_note = mg_per_m2_for(c, regimen, day, n)
+        if day == 1:
+            notes = list(day1_notes)
+            if mod_note:
+                notes.append(mod_note)
+            dose = make_dose(c, dref, start, mg_m2, notes, "given" if given else "planned")
+            c.doses.append(dose)
+            cycle_doses.append(dose)
+            continue
+        out = later_dose(c, dref, start, mg_m2, mod_note)
+        if out is None:
+            break
+        if out.status != "omitted":
+            cycle_doses.append(out)
+    if mod is not None and mod.level == 2 and c.idx.two_days is not None:
+        kept = " and ".join(str(d) for d in c.idx.two_days.days)
+        c.notes.append(
+            f"cycle {n}: 2 doses per cycle (days {kept}, the clinician's choice; {mod.because})"
+        )
+    c.cycles.append((n, start, length, regimen, cycle_doses))
+    return c.stopped is None
+
+
+def check_reescalation(c: Course, n: int, regimen: Regimen, mod: _Modification | None) -> None:
+    day1 = regimen.mg_per_m2[1]
+    if mod is not None and c.reg_day1 is not None and day1 > c.reg_day1:
+        c.warnings.append(
+            f"cycle {n}: day 1 rises to {_fmt(day1)} mg/m2 before reduction because the "
+            f"response is now {c.response.value}; the 25% reduction is kept; confirm "
+            "with the clinician"
+        )
+    if n >= 2:
+        c.reg_day1 = day1
+
+
+def later_dose(
+    c: Course, ref: DoseRef, start: date, mg_m2: Decimal, mod_note: str | None
+) -> Dose | None:
+    """Day 8 or 15 of a cycle starting ``start``; ``None`` when the course stops here."""
+    nominal = start + timedelta(days=ref.day - 1)
+    w = timedelta(days=rules.DOSE_WINDOW_DAYS[ref.day])
+    lo, hi = nominal - w, nominal + w
+    notes: list[str] = []
+    when = nominal
+    prev = previous_dose(c)
+    omit: str | None = None
+    if prev is not None and when < prev.date + MIN_GAP:
+        when = prev.date + MIN_GAP
+        notes.append(f"moved to keep at least 6 days after {prev.label} ({_d(prev.date)})")
+    if c.blocked_until is not None and when < c.blocked_until:
+        if c.blocked_until <= hi:
+            when = c.blocked_until
+            notes.append(
+                f"moved to {_d(when)}, the end of the interruption (window {_d(lo)} to {_d(hi)})"
             )
-        self._check_not_after_stop(ev, start)
-        self.used.add(id(ev))
-        resume = start + timedelta(days=ev.days)
-        why = f" ({ev.reason})" if ev.reason else ""
-        hits = rules.interruption_rules(ev.days)
-        acted: list[str] = []
-        for r in hits:
-            if r.action == "omit_next" and ref.day == 1:
-                # A day 1 is never omitted: the cycle waits for the end of the interruption.
-                acted.append(
-                    f"{ref.label} waits for the end of the interruption (a day 1 is "
-                    "delayed, not omitted)"
-                )
-            elif r.action == "modify_next_cycle":
-                target = ref.cycle if ref.day == 1 else ref.cycle + 1
-                current = self._level(10_000)
-                level = 1 if current is None else current.level + 1
-                because = f"{ev.days}-day interruption before {ref.label}"
-                self.mods.append(_Modification(target, min(level, 3), because))
-                acted.append(_modification_text(min(level, 3), target))
-            else:
-                acted.append(r.short)
-        notes = [
-            f"{ev.days}-day interruption for toxicity from {_d(start)}{why}, resumes "
-            f"{_d(resume)}: {'; '.join(acted)} ({rules.VERIFY_NOTE})"
-        ]
-        if any(r.action == "consider_discontinuation" for r in hits):
-            self.warnings.append(
-                f"{ref.label}: interruption of {ev.days} days (> 28): consider permanent "
-                f"discontinuation; the clinician decides (record it with --discontinue) "
-                f"({rules.VERIFY_NOTE})"
+        else:
+            by = describe(c.blocked_by) if c.blocked_by else "interruption"
+            omit = (
+                f"omitted: due inside the interruption ({by}), which ends after its "
+                f"window ({_d(lo)} to {_d(hi)})"
             )
-        if ref.day != 1 and is_low_count(ev.reason, ev.category):
-            self.warnings.append(
-                f"{ref.label} interrupted for a low count ({_reason_text(ev)}): planned as "
+    # A dose still to give moves off a closed day (as inoplan schedule does) before
+    # anything is dated from it: an interruption starts the day it is due.
+    place = omit is None and c.why_closed is not None and ref not in c.idx.given
+    if place:
+        when = open_later(c, ref, start, when, prev, notes)
+    disc = c.idx.discontinue
+    recorded = ref in c.idx.given or ref in c.idx.held or ref in c.idx.interrupt
+    if disc is not None and when >= disc.date and not recorded:
+        stop_course(c, f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
+        return None
+    interrupt = c.idx.interrupt.get(ref)
+    if interrupt is not None and omit is None:
+        _, resume, inotes = apply_interruption(c, interrupt, when, ref)
+        notes.extend(inotes)
+        if interrupt.days >= rules.INTERRUPTION_TABLE[1].min_days:
+            omit = f"omitted after a {interrupt.days}-day interruption"
+        elif resume > when:
+            notes.append(f"delayed from {_d(when)} to {_d(resume)}")
+            when = resume
+            if place:
+                when = open_later(c, ref, start, when, prev, notes)
+    held = c.idx.held.get(ref)
+    if held is not None:
+        if omit is not None:
+            raise InputError(held.source, f"{ref.label} is already omitted ({omit})")
+        check_not_after_stop(c, held, when)
+        c.used.add(id(held))
+        omit = f"held: {_reason_text(held)}"
+        if is_low_count(held.reason, held.category):
+            c.warnings.append(
+                f"{ref.label} held for a low count ({_reason_text(held)}): planned as "
                 f"recorded; {rules.LOW_COUNT_DAYS_8_15}"
             )
-        self.blocked_until = resume
-        self.blocked_by = ev
-        return start, resume, notes
-
-    def _stop(self, reason: str) -> None:
-        self.stopped = reason
-
-    def build_cycle(self, n: int, nominal: date, nominal_reason: str | None) -> bool:
-        """Plan cycle ``n``; return False when the course has ended before it."""
-        prev = self._prev()
-        start = nominal
-        day1_notes: list[str] = []
-        if nominal_reason:
-            day1_notes.append(nominal_reason)
-        if prev is not None and start < prev.date + MIN_GAP:
-            start = prev.date + MIN_GAP
-            day1_notes.append(
-                f"cycle {n} starts {_d(start)}, at least 6 days after {prev.label} "
-                f"({_d(prev.date)})"
-            )
-        if self.blocked_until is not None and start < self.blocked_until:
-            start = self.blocked_until
-            day1_notes.append(f"cycle {n} waits for the end of the interruption ({_d(start)})")
-        self._apply_status_until(start)
-        if n >= 2 and self.response is Response.PENDING:
-            nxt = self._next_assessment()
-            if nxt is not None:
-                start = nxt.date
-                day1_notes.append(f"cycle {n} waits for the response assessment on {_d(nxt.date)}")
-                self._apply_status_until(start)
-        ref = DoseRef(n, 1)
-        interrupt = self.idx.interrupt.get(ref)
-        given = self.idx.given.get(ref)
-        pre = self._level(n)
-        two = self.idx.two_days
-        no_day1 = pre is not None and pre.level == 2 and two is not None and 1 not in two.days
-        if no_day1:
-            interrupt = given = None  # no day 1 dose in this cycle: reported as unused
-        disc = self.idx.discontinue
-        # A day 1 still to give moves off a closed day before anything is dated from it
-        # (an interruption starts the day the dose is due on the plan as shown).
-        place = given is None and not no_day1 and self.why_closed is not None
-        if place:
-            start = self._open_day1(ref, start, day1_notes)
-            self._apply_status_until(start)
-        if interrupt is not None and not (disc is not None and start >= disc.date):
-            _, resume, notes = self._interruption(interrupt, start, ref)
-            day1_notes.extend(notes)
-            if resume > start:
-                start = resume
-                day1_notes.append(f"cycle {n} delayed to {_d(start)}")
-                if place:
-                    start = self._open_day1(ref, start, day1_notes)
-            self._apply_status_until(start)
-        # The limit as it stands when this cycle would start.
-        self.limit = cycle_limit(self.response, self.hsct, self.mrd, self.request.cycles)
-        cap = self.limit.cycles
-        if self.request.cycles is not None:
-            cap = min(cap, self.request.cycles)
-        if n > cap:
-            return False
-        if disc is not None and start >= disc.date:
-            self._stop(f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
-            return False
-        mod = self._level(n)
-        if mod is not None and mod.level >= 3:
-            self._stop(
-                f"permanently discontinued from cycle {n}: {mod.because} after the 25% reduction "
-                f"and 2 doses per cycle (label: discontinue when that is not tolerated; "
-                f"{rules.VERIFY_NOTE})"
-            )
-            self.warnings.append(self.stopped or "")
-            return False
-        if mod is not None and mod.level == 2 and self.idx.two_days is None:
-            raise InputError(
-                "--two-dose-days",
-                f"{mod.because}: a second interruption of >= 14 days after the 25% reduction "
-                f"means 2 doses per cycle from cycle {n}; which 2 of days 1, 8, 15 is the "
-                "clinician's choice: give it, e.g. --two-dose-days 1,8",
-            )
-        if given is not None:
-            self._check_not_after_stop(given, given.date)
-            if given.date < start:
-                raise InputError(
-                    given.source,
-                    f"day 1 has no window: {ref.label} is due {_d(start)}, not earlier",
-                )
-            self.used.add(id(given))
-            if given.date > start:
-                late = (given.date - start).days
-                day1_notes.append(
-                    f"given {_d(given.date)}, {_days(late)} after it was due: cycle {n} moves "
-                    "with it"
-                )
-                if late > rules.LATE_CYCLE_DAYS:
-                    self.warnings.append(
-                        f"{ref.label} given {_days(late)} late: {rules.LATE_CYCLE_NOTE}"
-                    )
-                start = given.date
-                self._apply_status_until(start)
-                self.limit = cycle_limit(self.response, self.hsct, self.mrd, self.request.cycles)
-        regimen = regimen_for(n, self.response)
-        self._check_reescalation(n, regimen, mod)
-        length = self.request.first_cycle_days if n == 1 else regimen.length_days
-        cycle_doses: list[Dose] = []
-        days: tuple[int, ...] = rules.DOSE_DAYS
-        if mod is not None and mod.level == 2 and self.idx.two_days is not None:
-            days = self.idx.two_days.days
-        self.length, self.dose_days, self.has_next = length, days, n < cap
-        for day in rules.DOSE_DAYS:
-            dref = DoseRef(n, day)
-            if day not in days:
-                continue
-            mg_m2, mod_note = self._mg_per_m2(regimen, day, n)
-            if day == 1:
-                notes = list(day1_notes)
-                if mod_note:
-                    notes.append(mod_note)
-                dose = self._make(dref, start, mg_m2, notes, "given" if given else "planned")
-                self.doses.append(dose)
-                cycle_doses.append(dose)
-                continue
-            out = self._later_dose(dref, start, mg_m2, mod_note)
-            if out is None:
-                break
-            if out.status != "omitted":
-                cycle_doses.append(out)
-        if mod is not None and mod.level == 2 and self.idx.two_days is not None:
-            kept = " and ".join(str(d) for d in self.idx.two_days.days)
-            self.notes.append(
-                f"cycle {n}: 2 doses per cycle (days {kept}, the clinician's choice; {mod.because})"
-            )
-        self.cycles.append((n, start, length, regimen, cycle_doses))
-        return self.stopped is None
-
-    def _check_reescalation(self, n: int, regimen: Regimen, mod: _Modification | None) -> None:
-        day1 = regimen.mg_per_m2[1]
-        if mod is not None and self.reg_day1 is not None and day1 > self.reg_day1:
-            self.warnings.append(
-                f"cycle {n}: day 1 rises to {_fmt(day1)} mg/m2 before reduction because the "
-                f"response is now {self.response.value}; the 25% reduction is kept; confirm "
-                "with the clinician"
-            )
-        if n >= 2:
-            self.reg_day1 = day1
-
-    def _later_dose(
-        self, ref: DoseRef, start: date, mg_m2: Decimal, mod_note: str | None
-    ) -> Dose | None:
-        """Day 8 or 15 of a cycle starting ``start``; ``None`` when the course stops here."""
-        nominal = start + timedelta(days=ref.day - 1)
-        w = timedelta(days=rules.DOSE_WINDOW_DAYS[ref.day])
-        lo, hi = nominal - w, nominal + w
-        notes: list[str] = []
-        when = nominal
-        prev = self._prev()
-        omit: str | None = None
-        if prev is not None and when < prev.date + MIN_GAP:
-            when = prev.date + MIN_GAP
-            notes.append(f"moved to keep at least 6 days after {prev.label} ({_d(prev.date)})")
-        if self.blocked_until is not None and when < self.blocked_until:
-            if self.blocked_until <= hi:
-                when = self.blocked_until
-                notes.append(
-                    f"moved to {_d(when)}, the end of the interruption (window {_d(lo)} to "
-                    f"{_d(hi)})"
-                )
-            else:
-                by = describe(self.blocked_by) if self.blocked_by else "interruption"
-                omit = (
-                    f"omitted: due inside the interruption ({by}), which ends after its "
-                    f"window ({_d(lo)} to {_d(hi)})"
-                )
-        # A dose still to give moves off a closed day (as inoplan schedule does) before
-        # anything is dated from it: an interruption starts the day it is due.
-        place = omit is None and self.why_closed is not None and ref not in self.idx.given
-        if place:
-            when = self._open_later(ref, start, when, prev, notes)
-        disc = self.idx.discontinue
-        recorded = ref in self.idx.given or ref in self.idx.held or ref in self.idx.interrupt
-        if disc is not None and when >= disc.date and not recorded:
-            self._stop(f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
-            return None
-        interrupt = self.idx.interrupt.get(ref)
-        if interrupt is not None and omit is None:
-            _, resume, inotes = self._interruption(interrupt, when, ref)
-            notes.extend(inotes)
-            if interrupt.days >= rules.INTERRUPTION_TABLE[1].min_days:
-                omit = f"omitted after a {interrupt.days}-day interruption"
-            elif resume > when:
-                notes.append(f"delayed from {_d(when)} to {_d(resume)}")
-                when = resume
-                if place:
-                    when = self._open_later(ref, start, when, prev, notes)
-        held = self.idx.held.get(ref)
-        if held is not None:
-            if omit is not None:
-                raise InputError(held.source, f"{ref.label} is already omitted ({omit})")
-            self._check_not_after_stop(held, when)
-            self.used.add(id(held))
-            omit = f"held: {_reason_text(held)}"
-            if is_low_count(held.reason, held.category):
-                self.warnings.append(
-                    f"{ref.label} held for a low count ({_reason_text(held)}): planned as "
-                    f"recorded; {rules.LOW_COUNT_DAYS_8_15}"
-                )
-        given = self.idx.given.get(ref)
-        status = "planned"
-        if given is not None:
-            if omit is not None:
-                raise InputError(given.source, f"{ref.label} is not given in this plan: {omit}")
-            self._check_not_after_stop(given, given.date)
-            earliest = max(lo, prev.date + MIN_GAP) if prev is not None else lo
-            if self.blocked_until is not None:
-                earliest = max(earliest, self.blocked_until)
-            latest = max(hi, when)
-            if given.date < earliest or given.date > latest:
-                why = [f"its window is {_d(lo)} to {_d(hi)} (day {ref.day} +/- 2 days)"]
-                if prev is not None and given.date < prev.date + MIN_GAP:
-                    gap = (given.date - prev.date).days
-                    why = [
-                        f"that is before {prev.label} ({_d(prev.date)})"
-                        if gap <= 0
-                        else f"it would be {_days(gap)} after {prev.label} ({_d(prev.date)}); "
-                        "at least 6 are needed"
-                    ]
-                elif self.blocked_until is not None and given.date < self.blocked_until:
-                    why = [f"it falls inside the interruption (until {_d(self.blocked_until)})"]
-                raise InputError(
-                    given.source, f"{ref.label} cannot be given on {_d(given.date)}: {why[0]}"
-                )
-            self.used.add(id(given))
-            if given.date != when:
-                notes.append(f"given {_d(given.date)}")
-            when = given.date
-            status = "given"
-        if disc is not None and when >= disc.date and status != "given":
-            self._stop(f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
-            return None
-        if when > hi and omit is None:
-            notes.append(
-                f"outside its window ({_d(lo)} to {_d(hi)}) because of the delay: check with the "
-                "clinician"
-            )
-            self.warnings.append(
-                f"{ref.label} on {_d(when)} is outside its window, {_d(lo)} to {_d(hi)} (day "
-                f"{ref.day} +/- {rules.DOSE_WINDOW_DAYS[ref.day]} days, label): check with the "
-                "clinician"
-            )
-        if mod_note and omit is None:
-            notes.append(mod_note)
-        base = self.base_dates.get((ref.cycle, ref.day))
-        if not notes and base is not None and base != when and when == nominal:
-            notes.append(f"moves with cycle {ref.cycle} (day 1 on {_d(start)})")
+    given = c.idx.given.get(ref)
+    status = "planned"
+    if given is not None:
         if omit is not None:
-            dose = self._make(ref, when, mg_m2, [omit, *notes], "omitted")
-            self.omitted.append(dose)
-            return dose
-        dose = self._make(ref, when, mg_m2, notes, status)
-        self.doses.append(dose)
-        return dose
-
-    # --- clinic days (the same placement as inoplan schedule, inoplan.domain.clinic) ------------
-
-    def _latest(self, ref: DoseRef) -> date | None:
-        """The last date a move may give ``ref`` and keep every later recorded dose valid.
-
-        A dose given later needs 6 days after it (and, for a day 1, its own
-        window in the cycle); an interruption recorded with its own start needs
-        to start after it.
-        """
-        bounds: list[date] = []
-        for g in self.idx.given.values():
-            if g.dose > ref:
-                bounds.append(g.date - MIN_GAP)
-                if ref.day == 1 and g.dose.cycle == ref.cycle:
-                    reach = g.dose.day - 1 - rules.DOSE_WINDOW_DAYS[g.dose.day]
-                    bounds.append(g.date - timedelta(days=reach))
-        for it in self.idx.interrupt.values():
-            if it.dose > ref and it.start is not None:
-                bounds.append(it.start - DAY)
-        return min(bounds, default=None)
-
-    def _open_day1(self, ref: DoseRef, start: date, notes: list[str]) -> date:
-        """Day 1 on a closed day: the next open day, the cycle with it (``inoplan schedule``)."""
-        why_closed = self.why_closed
-        if why_closed is None:  # pragma: no cover - only called with clinic days
-            return start
-        opened, skipped = next_open_day(start, why_closed)
-        if not skipped:
-            return start
-        latest = self._latest(ref)
-        if opened is None:
-            notes.append(
-                f"left on a closed day, {_d(start)} ({why_closed(start)}): no open day within "
-                f"{rules.MAX_DAY1_SHIFT_DAYS} days; arrange it by hand"
-            )
-            return start
-        if latest is not None and opened > latest:
-            notes.append(
-                f"left on a closed day, {_d(start)} ({why_closed(start)}): the next open day, "
-                f"{_d(opened)}, is too late for a dose recorded after it (at the latest "
-                f"{_d(latest)}); arrange it by hand"
-            )
-            return start
-        notes.append(
-            f"moved {shift_text(start, opened)}: "
-            + "; ".join(skipped)
-            + ": moved to the next open day; the cycle moves with it"
-        )
-        return opened
-
-    def _rest_of_cycle(self, ref: DoseRef, start: date) -> list[Slot]:
-        """The doses of the cycle still to place after ``ref``, for the look-ahead."""
-        rest: list[Slot] = []
-        for day in self.dose_days:
-            later = DoseRef(ref.cycle, day)
-            if day <= ref.day or later in self.idx.held or later in self.idx.interrupt:
-                continue
-            given = self.idx.given.get(later)
-            nominal = start + timedelta(days=day - 1)
-            rest.append(
-                Slot(day, nominal, rules.DOSE_WINDOW_DAYS[day], given.date if given else None)
-            )
-        return rest
-
-    def _open_later(
-        self, ref: DoseRef, start: date, when: date, prev: Dose | None, notes: list[str]
-    ) -> date:
-        """Day 8 or 15 on the nearest open day of its window, as ``inoplan schedule`` does.
-
-        Never before ``when`` allows (6 days after the dose before, the end of an
-        interruption), never so late that a dose recorded later becomes invalid,
-        and only where the rest of the cycle can still be placed when it can.
-        """
-        why_closed = self.why_closed
-        if why_closed is None:  # pragma: no cover - only called with clinic days
-            return when
-        window = rules.DOSE_WINDOW_DAYS[ref.day]
-        slot = Slot(ref.day, start + timedelta(days=ref.day - 1), window)
-        bounds = Bounds(self.blocked_until, self._latest(ref))
-        after = prev.date if prev is not None else None
-        next_start = start + timedelta(days=self.length) if self.has_next else None
-        rest = self._rest_of_cycle(ref, start)
-        placed = place_doses([slot, *rest], after, why_closed, next_start, bounds)
-        if placed is not None:
-            new: date | None = placed[0]
-        else:
-            alone = candidates(slot, after, why_closed, None if rest else next_start, bounds)
-            new = alone[0] if alone else None
-        closed = why_closed(when)
-        if new is None:
-            if closed is not None:
-                lo = slot.nominal - timedelta(days=window)
-                hi = slot.nominal + timedelta(days=window)
-                label = prev.label if prev is not None else ""
-                reasons = "; ".join(refusals(slot, after, label, why_closed, bounds))
-                if when > hi:
-                    reasons = f"the delay puts it after the window, on {_d(when)}"
-                notes.append(
-                    f"left on a closed day, {_d(when)} ({closed}): no open day inside its window "
-                    f"{_d(lo)} to {_d(hi)} ({reasons}); arrange it by hand"
-                )
-            return when
-        if new != when:
-            if closed is not None:
-                cause = f"{_d(when)} closed ({closed})"
-            else:
-                nxt = f"C{ref.cycle}D{rest[0].day}" if rest else "the next dose"
-                cause = f"{_d(when)} leaves no open day for {nxt} at least 6 days later"
-            notes.append(
-                f"moved {shift_text(when, new)}: {cause}; nearest open day within "
-                f"+/-{window} days of {_d(slot.nominal)}"
-            )
-        return new
-
-    # --- the course -----------------------------------------------------------------------
-
-    def run(self) -> Plan:
-        disc = self.idx.discontinue
-        if disc is not None and disc.date <= self.request.start:
+            raise InputError(given.source, f"{ref.label} is not given in this plan: {omit}")
+        check_not_after_stop(c, given, given.date)
+        earliest = max(lo, prev.date + MIN_GAP) if prev is not None else lo
+        if c.blocked_until is not None:
+            earliest = max(earliest, c.blocked_until)
+        latest = max(hi, when)
+        if given.date < earliest or given.date > latest:
+            why = [f"its window is {_d(lo)} to {_d(hi)} (day {ref.day} +/- 2 days)"]
+            if prev is not None and given.date < prev.date + MIN_GAP:
+                gap = (given.date - prev.date).days
+                why = [
+                    f"that is before {prev.label} ({_d(prev.date)})"
+                    if gap <= 0
+                    else f"it would be {_days(gap)} after {prev.label} ({_d(prev.date)}); "
+                    "at least 6 are needed"
+                ]
+            elif c.blocked_until is not None and given.date < c.blocked_until:
+                why = [f"it falls inside the interruption (until {_d(c.blocked_until)})"]
             raise InputError(
-                disc.source,
-                f"{_d(disc.date)} is on or before the first dose ({_d(self.request.start)}); "
-                "nothing would be planned",
+                given.source, f"{ref.label} cannot be given on {_d(given.date)}: {why[0]}"
             )
-        n = 1
-        nominal = self.request.start
-        reason: str | None = None
-        while n <= rules.MAX_CYCLES:
-            if not self.build_cycle(n, nominal, reason):
-                break
-            _, start, length, _, _ = self.cycles[-1]
-            nominal = start + timedelta(days=length)
-            base_next = self.base_dates.get((n + 1, 1))
-            reason = None
-            if base_next is not None and nominal != base_next:
-                reason = f"cycle {n + 1} follows cycle {n}, which moved (day 1 on {_d(start)})"
-            n += 1
-        if len(self.cycles) > self.limit.cycles:
-            n = len(self.cycles)
-            self.warnings.append(
-                f"cycle {n} started before the change that lowered the cycle limit to "
-                f"{self.limit.cycles} ({self.limit.reason}); whether to finish cycle {n} is the "
-                "clinician's decision (record --discontinue to stop)"
-            )
-        self._check_unused()
-        return self._assemble()
+        c.used.add(id(given))
+        if given.date != when:
+            notes.append(f"given {_d(given.date)}")
+        when = given.date
+        status = "given"
+    if disc is not None and when >= disc.date and status != "given":
+        stop_course(c, f"permanently discontinued on {_d(disc.date)}: {disc.reason}")
+        return None
+    if when > hi and omit is None:
+        notes.append(
+            f"outside its window ({_d(lo)} to {_d(hi)}) because of the delay: check with the "
+            "clinician"
+        )
+        c.warnings.append(
+            f"{ref.label} on {_d(when)} is outside its window, {_d(lo)} to {_d(hi)} (day "
+            f"{ref.day} +/- {rules.DOSE_WINDOW_DAYS[ref.day]} days, label): check with the "
+            "clinician"
+        )
+    if mod_note and omit is None:
+        notes.append(mod_note)
+    base = c.base_dates.get((ref.cycle, ref.day))
+    if not notes and base is not None and base != when and when == nominal:
+        notes.append(f"moves with cycle {ref.cycle} (day 1 on {_d(start)})")
+    if omit is not None:
+        dose = make_dose(c, ref, when, mg_m2, [omit, *notes], "omitted")
+        c.omitted.append(dose)
+        return dose
+    dose = make_dose(c, ref, when, mg_m2, notes, status)
+    c.doses.append(dose)
+    return dose
 
-    def _check_unused(self) -> None:
-        disc = self.idx.discontinue
-        planned = {c[0] for c in self.cycles}
-        for ev in self.events:
-            if not isinstance(ev, (Given, Held, Interruption)) or id(ev) in self.used:
-                continue
-            ref = ev.dose
-            if any(d.cycle == ref.cycle and d.day == ref.day for d in self.omitted):
-                raise InputError(ev.source, f"{ref.label} is omitted in this plan")
-            if self.stopped is not None:
-                raise InputError(ev.source, f"{ref.label} comes after the end: {self.stopped}")
-            if ref.cycle in planned:
-                raise InputError(
-                    ev.source,
-                    f"{ref.label} is not given in this plan (2 doses per cycle from cycle "
-                    f"{ref.cycle} on)",
-                )
+
+# --- clinic days (the same placement as inoplan schedule, inoplan.domain.clinic) ------------
+
+
+def latest_move(c: Course, ref: DoseRef) -> date | None:
+    """The last date a move may give ``ref`` and keep every later recorded dose valid.
+
+    A dose given later needs 6 days after it (and, for a day 1, its own
+    window in the cycle); an interruption recorded with its own start needs
+    to start after it.
+    """
+    bounds: list[date] = []
+    for g in c.idx.given.values():
+        if g.dose > ref:
+            bounds.append(g.date - MIN_GAP)
+            if ref.day == 1 and g.dose.cycle == ref.cycle:
+                reach = g.dose.day - 1 - rules.DOSE_WINDOW_DAYS[g.dose.day]
+                bounds.append(g.date - timedelta(days=reach))
+    for it in c.idx.interrupt.values():
+        if it.dose > ref and it.start is not None:
+            bounds.append(it.start - DAY)
+    return min(bounds, default=None)
+
+
+def open_day1(c: Course, ref: DoseRef, start: date, notes: list[str]) -> date:
+    """Day 1 on a closed day: the next open day, the cycle with it (``inoplan schedule``)."""
+    why_closed = c.why_closed
+    if why_closed is None:  # pragma: no cover - only called with clinic days
+        return start
+    opened, skipped = next_open_day(start, why_closed)
+    if not skipped:
+        return start
+    latest = latest_move(c, ref)
+    if opened is None:
+        notes.append(
+            f"left on a closed day, {_d(start)} ({why_closed(start)}): no open day within "
+            f"{rules.MAX_DAY1_SHIFT_DAYS} days; arrange it by hand"
+        )
+        return start
+    if latest is not None and opened > latest:
+        notes.append(
+            f"left on a closed day, {_d(start)} ({why_closed(start)}): the next open day, "
+            f"{_d(opened)}, is too late for a dose recorded after it (at the latest "
+            f"{_d(latest)}); arrange it by hand"
+        )
+        return start
+    notes.append(
+        f"moved {shift_text(start, opened)}: "
+        + "; ".join(skipped)
+        + ": moved to the next open day; the cycle moves with it"
+    )
+    return opened
+
+
+def rest_of_cycle(c: Course, ref: DoseRef, start: date) -> list[Slot]:
+    """The doses of the cycle still to place after ``ref``, for the look-ahead."""
+    rest: list[Slot] = []
+    for day in c.dose_days:
+        later = DoseRef(ref.cycle, day)
+        if day <= ref.day or later in c.idx.held or later in c.idx.interrupt:
+            continue
+        given = c.idx.given.get(later)
+        nominal = start + timedelta(days=day - 1)
+        rest.append(Slot(day, nominal, rules.DOSE_WINDOW_DAYS[day], given.date if given else None))
+    return rest
+
+
+def open_later(
+    c: Course, ref: DoseRef, start: date, when: date, prev: Dose | None, notes: list[str]
+) -> date:
+    """Day 8 or 15 on the nearest open day of its window, as ``inoplan schedule`` does.
+
+    Never before ``when`` allows (6 days after the dose before, the end of an
+    interruption), never so late that a dose recorded later becomes invalid,
+    and only where the rest of the cycle can still be placed when it can.
+    """
+    why_closed = c.why_closed
+    if why_closed is None:  # pragma: no cover - only called with clinic days
+        return when
+    window = rules.DOSE_WINDOW_DAYS[ref.day]
+    slot = Slot(ref.day, start + timedelta(days=ref.day - 1), window)
+    bounds = Bounds(c.blocked_until, latest_move(c, ref))
+    after = prev.date if prev is not None else None
+    next_start = start + timedelta(days=c.length) if c.has_next else None
+    rest = rest_of_cycle(c, ref, start)
+    placed = place_doses([slot, *rest], after, why_closed, next_start, bounds)
+    if placed is not None:
+        new: date | None = placed[0]
+    else:
+        alone = candidates(slot, after, why_closed, None if rest else next_start, bounds)
+        new = alone[0] if alone else None
+    closed = why_closed(when)
+    if new is None:
+        if closed is not None:
+            lo = slot.nominal - timedelta(days=window)
+            hi = slot.nominal + timedelta(days=window)
+            label = prev.label if prev is not None else ""
+            reasons = "; ".join(refusals(slot, after, label, why_closed, bounds))
+            if when > hi:
+                reasons = f"the delay puts it after the window, on {_d(when)}"
+            notes.append(
+                f"left on a closed day, {_d(when)} ({closed}): no open day inside its window "
+                f"{_d(lo)} to {_d(hi)} ({reasons}); arrange it by hand"
+            )
+        return when
+    if new != when:
+        if closed is not None:
+            cause = f"{_d(when)} closed ({closed})"
+        else:
+            nxt = f"C{ref.cycle}D{rest[0].day}" if rest else "the next dose"
+            cause = f"{_d(when)} leaves no open day for {nxt} at least 6 days later"
+        notes.append(
+            f"moved {shift_text(when, new)}: {cause}; nearest open day within "
+            f"+/-{window} days of {_d(slot.nominal)}"
+        )
+    return new
+
+
+# --- the course -----------------------------------------------------------------------
+
+
+def walk(c: Course) -> Plan:
+    disc = c.idx.discontinue
+    if disc is not None and disc.date <= c.request.start:
+        raise InputError(
+            disc.source,
+            f"{_d(disc.date)} is on or before the first dose ({_d(c.request.start)}); "
+            "nothing would be planned",
+        )
+    n = 1
+    nominal = c.request.start
+    reason: str | None = None
+    while n <= rules.MAX_CYCLES:
+        if not build_cycle(c, n, nominal, reason):
+            break
+        _, start, length, _, _ = c.cycles[-1]
+        nominal = start + timedelta(days=length)
+        base_next = c.base_dates.get((n + 1, 1))
+        reason = None
+        if base_next is not None and nominal != base_next:
+            reason = f"cycle {n + 1} follows cycle {n}, which moved (day 1 on {_d(start)})"
+        n += 1
+    if len(c.cycles) > c.limit.cycles:
+        n = len(c.cycles)
+        c.warnings.append(
+            f"cycle {n} started before the change that lowered the cycle limit to "
+            f"{c.limit.cycles} ({c.limit.reason}); whether to finish cycle {n} is the "
+            "clinician's decision (record --discontinue to stop)"
+        )
+    check_unused(c)
+    return assemble(c)
+
+
+def check_unused(c: Course) -> None:
+    disc = c.idx.discontinue
+    planned = {c[0] for c in c.cycles}
+    for ev in c.events:
+        if not isinstance(ev, (Given, Held, Interruption)) or id(ev) in c.used:
+            continue
+        ref = ev.dose
+        if any(d.cycle == ref.cycle and d.day == ref.day for d in c.omitted):
+            raise InputError(ev.source, f"{ref.label} is omitted in this plan")
+        if c.stopped is not None:
+            raise InputError(ev.source, f"{ref.label} comes after the end: {c.stopped}")
+        if ref.cycle in planned:
             raise InputError(
                 ev.source,
-                f"{ref.label} is not in the plan: it has {len(planned)} cycles "
-                f"(limit {self.limit.cycles}: {self.limit.reason})",
+                f"{ref.label} is not given in this plan (2 doses per cycle from cycle "
+                f"{ref.cycle} on)",
             )
-        last_end = None
-        if self.cycles:
-            _, start, length, _, _ = self.cycles[-1]
-            last_end = start + timedelta(days=length - 1)
-        for st in self.idx.status:
-            if st.date < self.request.start:
-                raise InputError(
-                    st.source, f"{_d(st.date)} is before the plan starts ({_d(self.request.start)})"
-                )
-            if disc is not None and st.date > disc.date:
-                raise InputError(
-                    st.source,
-                    f"{_d(st.date)} is after the permanent discontinuation on {_d(disc.date)} "
-                    f"({disc.source})",
-                )
-            if last_end is not None and st.date > last_end and disc is None:
-                raise InputError(
-                    st.source,
-                    f"{_d(st.date)} is after the end of the plan ({_d(last_end)}); it changes "
-                    "no cycle",
-                )
-        if self.idx.two_days is not None and not any(m.level >= 2 for m in self.mods):
-            self.notes.append(
-                f"{describe(self.idx.two_days)} is recorded but not used: no second interruption "
-                "of >= 14 days"
-            )
-        if self.idx.reduced is not None and not self.mods:
-            self.notes.append(
-                f"{describe(self.idx.reduced)} is recorded but not used: no interruption of "
-                ">= 14 days"
-            )
-
-    def _assemble(self) -> Plan:
-        cycles: list[Cycle] = []
-        for i, (n, start, length, regimen, doses) in enumerate(self.cycles):
-            if i + 1 < len(self.cycles):
-                gap = (self.cycles[i + 1][1] - start).days
-                if gap != length:
-                    self.notes.append(
-                        f"cycle {n} lasts {gap} days (planned {length}): cycle {n + 1} starts "
-                        f"{_d(self.cycles[i + 1][1])}"
-                    )
-                    if n == 1 and gap > rules.FIRST_CYCLE_MAX_DAYS:
-                        self.warnings.append(
-                            f"cycle 1 lasts {gap} days: longer than the "
-                            f"{rules.FIRST_CYCLE_MAX_DAYS} days the label allows (21, may be "
-                            "extended up to 28); check with the clinician"
-                        )
-                    length = max(length, gap)
-            cycles.append(
-                Cycle(
-                    number=n, start=start, length_days=length, regimen=regimen, doses=tuple(doses)
-                )
-            )
-        if not any(c.doses for c in cycles):
-            raise InputError("events", "no dose would remain in the plan")
-        limit = self.limit
-        if self.stopped is not None:
-            self.notes.insert(0, f"Treatment ended: {self.stopped}")
-            disc = self.idx.discontinue
-            if disc is not None and (disc.category == "hepatic" or _is_liver(disc.reason)):
-                self.notes.insert(1, f"Label: {rules.VOD_RULE}")
-        elif self.idx.discontinue is not None:
-            disc = self.idx.discontinue
-            self.notes.insert(
-                0,
-                f"permanently discontinued on {_d(disc.date)} ({disc.reason}), after the last "
-                "planned dose",
-            )
-        if self.request.cycles is not None and self.request.cycles > limit.cycles:
-            self.notes.append(
-                f"{self.request.cycles} cycles were requested (--cycles); the limit is now "
-                f"{limit.cycles}"
-            )
-        if limit.note and limit.note not in self.notes:
-            self.notes.append(limit.note)
-        records = tuple(tuple(event_to_record(e).items()) for e in self.events)
-        hsct = effective_hsct(replace(self.base, events=records))
-        warnings = [*self.warnings, *course_warnings(hsct, len(cycles))]
-        return Plan(
-            request=self.request,
-            limit=limit,
-            cycles=tuple(cycles),
-            warnings=tuple(dict.fromkeys(w for w in warnings if w)),
-            notes=tuple(dict.fromkeys(self.notes)),
-            reminders=self.base.reminders,
-            omitted=tuple(self.omitted),
-            events=records,
-            revision=max((e.revision for e in self.events), default=0),
+        raise InputError(
+            ev.source,
+            f"{ref.label} is not in the plan: it has {len(planned)} cycles "
+            f"(limit {c.limit.cycles}: {c.limit.reason})",
         )
+    last_end = None
+    if c.cycles:
+        _, start, length, _, _ = c.cycles[-1]
+        last_end = start + timedelta(days=length - 1)
+    for st in c.idx.status:
+        if st.date < c.request.start:
+            raise InputError(
+                st.source, f"{_d(st.date)} is before the plan starts ({_d(c.request.start)})"
+            )
+        if disc is not None and st.date > disc.date:
+            raise InputError(
+                st.source,
+                f"{_d(st.date)} is after the permanent discontinuation on {_d(disc.date)} "
+                f"({disc.source})",
+            )
+        if last_end is not None and st.date > last_end and disc is None:
+            raise InputError(
+                st.source,
+                f"{_d(st.date)} is after the end of the plan ({_d(last_end)}); it changes no cycle",
+            )
+    if c.idx.two_days is not None and not any(m.level >= 2 for m in c.mods):
+        c.notes.append(
+            f"{describe(c.idx.two_days)} is recorded but not used: no second interruption "
+            "of >= 14 days"
+        )
+    if c.idx.reduced is not None and not c.mods:
+        c.notes.append(
+            f"{describe(c.idx.reduced)} is recorded but not used: no interruption of >= 14 days"
+        )
+
+
+def assemble(c: Course) -> Plan:
+    cycles: list[Cycle] = []
+    for i, (n, start, length, regimen, doses) in enumerate(c.cycles):
+        if i + 1 < len(c.cycles):
+            gap = (c.cycles[i + 1][1] - start).days
+            if gap != length:
+                c.notes.append(
+                    f"cycle {n} lasts {gap} days (planned {length}): cycle {n + 1} starts "
+                    f"{_d(c.cycles[i + 1][1])}"
+                )
+                if n == 1 and gap > rules.FIRST_CYCLE_MAX_DAYS:
+                    c.warnings.append(
+                        f"cycle 1 lasts {gap} days: longer than the "
+                        f"{rules.FIRST_CYCLE_MAX_DAYS} days the label allows (21, may be "
+                        "extended up to 28); check with the clinician"
+                    )
+                length = max(length, gap)
+        cycles.append(
+            Cycle(number=n, start=start, length_days=length, regimen=regimen, doses=tuple(doses))
+        )
+    if not any(c.doses for c in cycles):
+        raise InputError("events", "no dose would remain in the plan")
+    limit = c.limit
+    if c.stopped is not None:
+        c.notes.insert(0, f"Treatment ended: {c.stopped}")
+        disc = c.idx.discontinue
+        if disc is not None and (disc.category == "hepatic" or _is_liver(disc.reason)):
+            c.notes.insert(1, f"Label: {rules.VOD_RULE}")
+    elif c.idx.discontinue is not None:
+        disc = c.idx.discontinue
+        c.notes.insert(
+            0,
+            f"permanently discontinued on {_d(disc.date)} ({disc.reason}), after the last "
+            "planned dose",
+        )
+    if c.request.cycles is not None and c.request.cycles > limit.cycles:
+        c.notes.append(
+            f"{c.request.cycles} cycles were requested (--cycles); the limit is now {limit.cycles}"
+        )
+    if limit.note and limit.note not in c.notes:
+        c.notes.append(limit.note)
+    records = tuple(tuple(event_to_record(e).items()) for e in c.events)
+    hsct = effective_hsct(replace(c.base, events=records))
+    warnings = [*c.warnings, *course_warnings(hsct, len(cycles))]
+    return Plan(
+        request=c.request,
+        limit=limit,
+        cycles=tuple(cycles),
+        warnings=tuple(dict.fromkeys(w for w in warnings if w)),
+        notes=tuple(dict.fromkeys(c.notes)),
+        reminders=c.base.reminders,
+        omitted=tuple(c.omitted),
+        events=records,
+        revision=max((e.revision for e in c.events), default=0),
+    )
 
 
 def _modification_text(level: int, cycle: int) -> str:
@@ -941,13 +951,13 @@ def apply_events(request: PlanRequest, events: Sequence[Event], strict: bool = F
     if not events:
         return plan_course(request)
     try:
-        return flag_closed_days(_Builder(request, events).run())
+        return flag_closed_days(walk(Course(request, events)))
     except InputError as error:
         if not calendar_for(request).restricts:
             raise
         if strict and _rebuilds_with_moves(request, events):
             raise
-        plain = _Builder(request, events, clinic=False).run()
+        plain = walk(Course(request, events, clinic=False))
         warning = (
             "doses were not moved off closed clinic days: a move would contradict a recorded "
             f"event ({error.detail}); each dose stays where the rules without clinic days put it"
@@ -961,7 +971,7 @@ def _rebuilds_with_moves(request: PlanRequest, events: Sequence[Event]) -> bool:
     older = [e for e in events if e.revision < newest]
     try:
         if older:
-            flag_closed_days(_Builder(request, older).run())
+            flag_closed_days(walk(Course(request, older)))
         else:
             plan_course(request)
     except InputError:
