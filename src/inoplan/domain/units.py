@@ -246,3 +246,13 @@ def parse_date(text: str, field: str = "--start") -> date:
         raise InputError(
             field, f"{quoted(text)} is not a day of the calendar; use YYYY-MM-DD"
         ) from None
+
+
+def days_text(n: int) -> str:
+    """``1 day``, ``6 days``: a count of days as every message writes it."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def iso(value: date) -> str:
+    """A date as every message writes it: ISO 8601, ``2026-12-01``."""
+    return value.isoformat()
