@@ -16,7 +16,7 @@ from datetime import date
 from inoplan.domain import rules
 from inoplan.domain.body import bsa_from_body
 from inoplan.domain.bsa import Bsa, check_cap, given_bsa
-from inoplan.domain.clinic import canonical_holidays, parse_clinic_days
+from inoplan.domain.clinic_days import canonical_holidays, parse_clinic_days
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import PlanRequest
 from inoplan.domain.rules import Mrd, Response
