@@ -211,15 +211,16 @@ def mg_per_m2_for(c: Course, regimen: Regimen, day: int, cycle: int) -> tuple[De
                 c.idx.reduced.source,
                 f"cycle {cycle} ({regimen.label}, {fmt_decimal(regimen.total_mg_per_m2)} mg/m2) "
                 "needs "
-                f"doses totalling {fmt_decimal(want)} mg/m2 (75%), none above the regimen's own; "
+                f"doses totalling {fmt_decimal(want)} mg/m2 ({rules.REDUCED_TOTAL_TEXT}), "
+                "none above the regimen's own; "
                 f"these total {fmt_decimal(total)}",
             )
         value = split[day]
         how = "split " + "/".join(fmt_decimal(v) for _, v in c.idx.reduced.mg_per_m2)
-    note = f"reduced 25% ({how}) after the {mod.because}; not re-escalated"
+    note = f"reduced {rules.REDUCTION_TEXT} ({how}) after the {mod.because}; not re-escalated"
     if mod.level == 2 and c.idx.two_days is not None:
         kept = " and ".join(str(d) for d in c.idx.two_days.days)
-        note += f"; 2 doses per cycle (days {kept}, the clinician's choice)"
+        note += f"; {rules.TWO_DOSES_TEXT} (days {kept}, the clinician's choice)"
     return value, note
 
 

@@ -27,6 +27,9 @@ from inoplan.domain.replan.placement import open_day1
 from inoplan.domain.rules import Regimen, Response
 from inoplan.domain.units import days_text, fmt_decimal, iso
 
+#: The dose days as messages list them: ``1, 8, 15``.
+_DAYS = ", ".join(str(d) for d in rules.DOSE_DAYS)
+
 
 def build_cycle(c: Course, n: int, nominal: date, nominal_reason: str | None) -> bool:
     """Plan cycle ``n``; return False when the course has ended before it."""
@@ -38,7 +41,8 @@ def build_cycle(c: Course, n: int, nominal: date, nominal_reason: str | None) ->
     if prev is not None and start < prev.date + MIN_GAP:
         start = prev.date + MIN_GAP
         day1_notes.append(
-            f"cycle {n} starts {iso(start)}, at least 6 days after {prev.label} ({iso(prev.date)})"
+            f"cycle {n} starts {iso(start)}, {rules.MIN_GAP_TEXT} after {prev.label} "
+            f"({iso(prev.date)})"
         )
     if c.blocked_until is not None and start < c.blocked_until:
         start = c.blocked_until
@@ -88,8 +92,9 @@ def build_cycle(c: Course, n: int, nominal: date, nominal_reason: str | None) ->
     if mod is not None and mod.level >= 3:
         stop_course(
             c,
-            f"permanently discontinued from cycle {n}: {mod.because} after the 25% reduction "
-            f"and 2 doses per cycle (label: discontinue when that is not tolerated; "
+            f"permanently discontinued from cycle {n}: {mod.because} after the "
+            f"{rules.REDUCTION_TEXT} reduction "
+            f"and {rules.TWO_DOSES_TEXT} (label: discontinue when that is not tolerated; "
             f"{rules.VERIFY_NOTE})",
         )
         c.warnings.append(c.stopped or "")
@@ -97,8 +102,9 @@ def build_cycle(c: Course, n: int, nominal: date, nominal_reason: str | None) ->
     if mod is not None and mod.level == 2 and c.idx.two_days is None:
         raise InputError(
             "--two-dose-days",
-            f"{mod.because}: a second interruption of >= 14 days after the 25% reduction "
-            f"means 2 doses per cycle from cycle {n}; which 2 of days 1, 8, 15 is the "
+            f"{mod.because}: a second interruption of {rules.LONG_INTERRUPTION_TEXT} after the "
+            f"{rules.REDUCTION_TEXT} reduction means {rules.TWO_DOSES_TEXT} from cycle {n}; which "
+            f"{rules.TWO_DOSES_PER_CYCLE} of days {_DAYS} is the "
             "clinician's choice: give it, e.g. --two-dose-days 1,8",
         )
     if given is not None:
@@ -151,7 +157,8 @@ def build_cycle(c: Course, n: int, nominal: date, nominal_reason: str | None) ->
     if mod is not None and mod.level == 2 and c.idx.two_days is not None:
         kept = " and ".join(str(d) for d in c.idx.two_days.days)
         c.notes.append(
-            f"cycle {n}: 2 doses per cycle (days {kept}, the clinician's choice; {mod.because})"
+            f"cycle {n}: {rules.TWO_DOSES_TEXT} (days {kept}, the clinician's choice; "
+            f"{mod.because})"
         )
     c.cycles.append((n, start, length, regimen, cycle_doses))
     return c.stopped is None
@@ -162,7 +169,8 @@ def check_reescalation(c: Course, n: int, regimen: Regimen, mod: Modification | 
     if mod is not None and c.reg_day1 is not None and day1 > c.reg_day1:
         c.warnings.append(
             f"cycle {n}: day 1 rises to {fmt_decimal(day1)} mg/m2 before reduction because the "
-            f"response is now {c.response.value}; the 25% reduction is kept; confirm "
+            f"response is now {c.response.value}; the {rules.REDUCTION_TEXT} reduction is kept; "
+            "confirm "
             "with the clinician"
         )
     if n >= 2:

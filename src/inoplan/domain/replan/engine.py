@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from inoplan.domain import rules
 from inoplan.domain.clinic import calendar_for, flag_closed_days, plan_course
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Dose, Plan, PlanRequest
@@ -131,8 +132,8 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
         if d.cycle in planned and two_days:
             days = " and ".join(two_days.split(","))
             return (
-                f"2 doses per cycle (days {days}, the clinician's choice) after a further "
-                f"interruption of >= 14 days: day {d.day} is no longer given"
+                f"{rules.TWO_DOSES_TEXT} (days {days}, the clinician's choice) after a further "
+                f"interruption of {rules.LONG_INTERRUPTION_TEXT}: day {d.day} is no longer given"
             )
         return f"the plan now has {len(plan.cycles)} cycles ({plan.limit.reason})"
 

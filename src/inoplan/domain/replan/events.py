@@ -416,7 +416,7 @@ def describe(event: Event) -> str:
             f"{_why(event.category, event.reason)}"
         )
     if isinstance(event, TwoDoseDays):
-        return f"2 doses per cycle on days {event.days[0]} and {event.days[1]}"
+        return f"{rules.TWO_DOSES_TEXT} on days {event.days[0]} and {event.days[1]}"
     if isinstance(event, Measured):
         height = f", height {event.height.shown}" if event.height is not None else ""
         return f"weight {event.weight.shown}{height} measured on {event.date.isoformat()}"

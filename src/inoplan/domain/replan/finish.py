@@ -16,6 +16,10 @@ from inoplan.domain.units import iso
 # --- the course -----------------------------------------------------------------------
 
 
+#: Cycle 1 lasts 21 days, and may be extended up to 28.
+_FIRST = rules.FIRST_CYCLE_LENGTHS
+
+
 def walk(c: Course) -> Plan:
     disc = c.idx.discontinue
     if disc is not None and disc.date <= c.request.start:
@@ -62,7 +66,7 @@ def check_unused(c: Course) -> None:
         if ref.cycle in planned:
             raise InputError(
                 ev.source,
-                f"{ref.label} is not given in this plan (2 doses per cycle from cycle "
+                f"{ref.label} is not given in this plan ({rules.TWO_DOSES_TEXT} from cycle "
                 f"{ref.cycle} on)",
             )
         raise InputError(
@@ -94,11 +98,12 @@ def check_unused(c: Course) -> None:
     if c.idx.two_days is not None and not any(m.level >= 2 for m in c.mods):
         c.notes.append(
             f"{describe(c.idx.two_days)} is recorded but not used: no second interruption "
-            "of >= 14 days"
+            f"of {rules.LONG_INTERRUPTION_TEXT}"
         )
     if c.idx.reduced is not None and not c.mods:
         c.notes.append(
-            f"{describe(c.idx.reduced)} is recorded but not used: no interruption of >= 14 days"
+            f"{describe(c.idx.reduced)} is recorded but not used: no interruption of "
+            f"{rules.LONG_INTERRUPTION_TEXT}"
         )
 
 
@@ -115,8 +120,8 @@ def assemble(c: Course) -> Plan:
                 if n == 1 and gap > rules.FIRST_CYCLE_MAX_DAYS:
                     c.warnings.append(
                         f"cycle 1 lasts {gap} days: longer than the "
-                        f"{rules.FIRST_CYCLE_MAX_DAYS} days the label allows (21, may be "
-                        "extended up to 28); check with the clinician"
+                        f"{rules.FIRST_CYCLE_MAX_DAYS} days the label allows ({_FIRST[0]}, may be "
+                        f"extended up to {_FIRST[1]}); check with the clinician"
                     )
                 length = max(length, gap)
         cycles.append(

@@ -75,7 +75,8 @@ def apply_interruption(
     ]
     if any(r.action == "consider_discontinuation" for r in hits):
         c.warnings.append(
-            f"{ref.label}: interruption of {ev.days} days (> 28): consider permanent "
+            f"{ref.label}: interruption of {ev.days} days ({rules.VERY_LONG_INTERRUPTION_TEXT}): "
+            "consider permanent "
             f"discontinuation; the clinician decides (record it with --discontinue) "
             f"({rules.VERIFY_NOTE})"
         )
@@ -92,12 +93,13 @@ def apply_interruption(
 def modification_text(level: int, cycle: int) -> str:
     """The step of the >= 14-day rule that acted (spec section 6)."""
     if level == 1:
-        return f"reduce the total dose of cycle {cycle} by 25%"
+        return f"reduce the total dose of cycle {cycle} by {rules.REDUCTION_TEXT}"
     if level == 2:
         return (
-            f"2 doses per cycle from cycle {cycle} (a further modification after the 25% reduction)"
+            f"{rules.TWO_DOSES_TEXT} from cycle {cycle} (a further modification after the "
+            f"{rules.REDUCTION_TEXT} reduction)"
         )
     return (
-        f"discontinue permanently from cycle {cycle} (the 25% reduction and 2 doses per cycle "
-        "were not tolerated)"
+        f"discontinue permanently from cycle {cycle} (the {rules.REDUCTION_TEXT} reduction and "
+        f"{rules.TWO_DOSES_TEXT} were not tolerated)"
     )

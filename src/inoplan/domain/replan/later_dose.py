@@ -37,7 +37,7 @@ def later_dose(
     omit: str | None = None
     if prev is not None and when < prev.date + MIN_GAP:
         when = prev.date + MIN_GAP
-        notes.append(f"moved to keep at least 6 days after {prev.label} ({iso(prev.date)})")
+        notes.append(f"moved to keep {rules.MIN_GAP_TEXT} after {prev.label} ({iso(prev.date)})")
     if c.blocked_until is not None and when < c.blocked_until:
         if c.blocked_until <= hi:
             when = c.blocked_until
@@ -64,7 +64,7 @@ def later_dose(
     if interrupt is not None and omit is None:
         _, resume, inotes = apply_interruption(c, interrupt, when, ref)
         notes.extend(inotes)
-        if interrupt.days >= rules.INTERRUPTION_TABLE[1].min_days:
+        if interrupt.days >= rules.OMIT_NEXT_MIN_DAYS:
             omit = f"omitted after a {interrupt.days}-day interruption"
         elif resume > when:
             notes.append(f"delayed from {iso(when)} to {iso(resume)}")
@@ -94,14 +94,15 @@ def later_dose(
             earliest = max(earliest, c.blocked_until)
         latest = max(hi, when)
         if given.date < earliest or given.date > latest:
-            why = [f"its window is {iso(lo)} to {iso(hi)} (day {ref.day} +/- 2 days)"]
+            window = rules.DOSE_WINDOW_DAYS[ref.day]
+            why = [f"its window is {iso(lo)} to {iso(hi)} (day {ref.day} +/- {window} days)"]
             if prev is not None and given.date < prev.date + MIN_GAP:
                 gap = (given.date - prev.date).days
                 why = [
                     f"that is before {prev.label} ({iso(prev.date)})"
                     if gap <= 0
                     else f"it would be {days_text(gap)} after {prev.label} ({iso(prev.date)}); "
-                    "at least 6 are needed"
+                    f"at least {rules.MIN_DAYS_BETWEEN_DOSES} are needed"
                 ]
             elif c.blocked_until is not None and given.date < c.blocked_until:
                 why = [f"it falls inside the interruption (until {iso(c.blocked_until)})"]

@@ -132,7 +132,7 @@ def open_later(
             cause = f"{iso(when)} closed ({closed})"
         else:
             nxt = f"C{ref.cycle}D{rest[0].day}" if rest else "the next dose"
-            cause = f"{iso(when)} leaves no open day for {nxt} at least 6 days later"
+            cause = f"{iso(when)} leaves no open day for {nxt} {rules.MIN_GAP_TEXT} later"
         notes.append(
             f"moved {shift_text(when, new)}: {cause}; nearest open day within "
             f"+/-{window} days of {iso(slot.nominal)}"

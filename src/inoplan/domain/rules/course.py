@@ -319,11 +319,38 @@ def interruption_rules(days: int) -> tuple[InterruptionRule, ...]:
 
 #: The total dose of the next cycle after an interruption of >= 14 days: x 0.75 [?].
 REDUCED_TOTAL_FRACTION: Final = Decimal("0.75")
+
+
+def _row(action: str) -> InterruptionRule:
+    return next(r for r in INTERRUPTION_TABLE if r.action == action)
+
+
+#: The shortest interruption that omits the next dose within the cycle (7 days) [?].
+OMIT_NEXT_MIN_DAYS: Final = _row("omit_next").min_days
+#: The shortest interruption that modifies the next cycle (14 days) [?].
+MODIFY_CYCLE_MIN_DAYS: Final = _row("modify_next_cycle").min_days
+#: The shortest interruption after which to consider discontinuation (29: "> 28") [?].
+CONSIDER_STOP_MIN_DAYS: Final = _row("consider_discontinuation").min_days
+
+# Phrases the re-plan messages build from the numbers above, so no message
+# carries a clinical number of its own.
+#: ``at least 6 days`` (between two doses).
+MIN_GAP_TEXT: Final = f"at least {MIN_DAYS_BETWEEN_DOSES} days"
+#: ``>= 14 days`` (an interruption that modifies the next cycle).
+LONG_INTERRUPTION_TEXT: Final = f">= {MODIFY_CYCLE_MIN_DAYS} days"
+#: ``> 28`` (an interruption after which to consider discontinuation).
+VERY_LONG_INTERRUPTION_TEXT: Final = f"> {CONSIDER_STOP_MIN_DAYS - 1}"
+#: ``25%``: the reduction of the total dose.
+REDUCTION_TEXT: Final = f"{((1 - REDUCED_TOTAL_FRACTION) * 100).normalize():f}%"
+#: ``75%``: what remains of the total dose.
+REDUCED_TOTAL_TEXT: Final = f"{(REDUCED_TOTAL_FRACTION * 100).normalize():f}%"
 # [inoplan] The label does not say how the 25% is split: by default every dose of
 # the cycle x 0.75 (1.8 -> 1.35 mg/m2; 1.5 -> 1.125 mg/m2). ``--reduced-doses``
 # sets another split, checked to total exactly 75% of the cycle's regimen.
 #: Doses per cycle at the second modification level [?]; which days is the clinician's choice.
 TWO_DOSES_PER_CYCLE: Final = 2
+#: ``2 doses per cycle``.
+TWO_DOSES_TEXT: Final = f"{TWO_DOSES_PER_CYCLE} doses per cycle"
 
 #: What an event's reason is about [inoplan]: besides the free text, so a rule can act on
 #: it (a held day 8/15 for a low count warns, below).
