@@ -10,7 +10,8 @@ name in a CSV).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 
 from inoplan.domain import rules
@@ -18,7 +19,7 @@ from inoplan.domain.body import bsa_from_body
 from inoplan.domain.bsa import Bsa, check_cap, given_bsa
 from inoplan.domain.clinic_days import canonical_holidays, parse_clinic_days
 from inoplan.domain.errors import InputError
-from inoplan.domain.plan import PlanRequest
+from inoplan.domain.plan import PlanRequest, validate_request
 from inoplan.domain.rules import Mrd, Response
 from inoplan.domain.units import (
     FALSE_WORDS,
@@ -59,6 +60,24 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/#-]*", re.ASCII)
 def option_name(name: str) -> str:
     """``first_cycle_days`` -> ``--first-cycle-days``."""
     return "--" + name.replace("_", "-")
+
+
+@contextmanager
+def fields_named(field: Callable[[str], str]) -> Iterator[None]:
+    """Within this block, an error naming an input by its canonical name names it as typed.
+
+    The domain raises :class:`InputError` with the canonical name of an input
+    (``cycles``); ``field`` says it as the user typed it: ``--cycles`` on the
+    command line (:func:`option_name`), the column ``cycles`` in a batch CSV,
+    ``PLAN: inputs.cycles`` in a saved plan. This is the one place the two
+    names meet; errors about anything else pass unchanged.
+    """
+    try:
+        yield
+    except InputError as e:
+        if e.field not in FIELDS:
+            raise
+        raise InputError(field(e.field), e.detail) from None
 
 
 def parse_patient_id(text: str, field: str) -> str:
@@ -148,7 +167,7 @@ def request_from_strings(
     blasts = values.get("blasts")
     clinic_days = values.get("clinic_days")
     holidays = values.get("holidays")
-    return PlanRequest(
+    request = PlanRequest(
         start=parse_start(start, field("start")),
         bsa=bsa,
         response=Response(
@@ -176,6 +195,11 @@ def request_from_strings(
         holidays=None if not holidays else canonical_holidays(holidays, field("holidays")),
         inputs=tuple((k, v) for k in FIELDS if (v := values.get(k)) not in (None, "")),
     )
+    # What the rules forbid of the values together (more cycles than the limit allows)
+    # is refused here too, naming the input as the caller's user typed it.
+    with fields_named(field):
+        validate_request(request)
+    return request
 
 
 __all__ = [
@@ -183,6 +207,7 @@ __all__ = [
     "FIELDS",
     "MAX_ID_LENGTH",
     "TRUE_WORDS",
+    "fields_named",
     "option_name",
     "parse_bool",
     "parse_bsa_inputs",
