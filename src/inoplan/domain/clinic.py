@@ -49,7 +49,7 @@ from inoplan.domain.clinic_days import (
     load_holidays,
 )
 from inoplan.domain.errors import InputError
-from inoplan.domain.plan import Cycle, Dose, Plan, PlanRequest, make_plan
+from inoplan.domain.plan import Cycle, Dose, Plan, PlanRequest, dose_label, make_plan
 from inoplan.domain.units import days_text
 
 #: A date in, the reason the clinic is closed that day (or ``None`` if open) out.
@@ -271,7 +271,7 @@ def _unplaceable(
     """The error for the first slot that cannot be placed, placing earlier ones greedily."""
     prev, prev_label = after, after_label
     for i, slot in enumerate(slots):
-        label = f"C{cycle_no}D{slot.day}"
+        label = dose_label(cycle_no, slot.day)
         options = candidates(slot, prev, why_closed, None)
         feasible = [
             d for d in options if place_doses(slots[i + 1 :], d, why_closed, None) is not None
@@ -341,7 +341,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
             why_start.append(
                 f"kept {gap} days after {last_dose.label} ({last_dose.date.isoformat()})"
             )
-        label1 = f"C{cycle.number}D1"
+        label1 = dose_label(cycle.number, 1)
         opened, skipped = _next_open(start, why_closed, label1, field)
         if skipped:
             why_start.append("; ".join(skipped) + ": moved to the next open day")

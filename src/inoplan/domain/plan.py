@@ -40,6 +40,11 @@ class PlanRequest:
     inputs: tuple[tuple[str, str], ...] = ()
 
 
+def dose_label(cycle: int, day: int) -> str:
+    """A dose as every message and file names it: ``C2D8`` (cycle 2, day 8)."""
+    return f"C{cycle}D{day}"
+
+
 @dataclass(frozen=True)
 class Dose:
     """One infusion. ``mg`` is ``mg_per_m2`` x the plan's BSA, half-up to 0.01 mg."""
@@ -64,7 +69,7 @@ class Dose:
     @property
     def label(self) -> str:
         """``C2D8`` style."""
-        return f"C{self.cycle}D{self.day}"
+        return dose_label(self.cycle, self.day)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inoplan.domain.errors import InputError, quoted
-from inoplan.domain.plan import Plan, PlanRequest
+from inoplan.domain.plan import Plan, PlanRequest, dose_label
 from inoplan.inputs.plan_request import FIELDS, request_from_strings
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ class RecordedDose:
 
     @property
     def label(self) -> str:
-        return f"C{self.cycle}D{self.day}"
+        return dose_label(self.cycle, self.day)
 
 
 def json_number(value: object, where: str) -> Decimal:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from inoplan.domain import rules
 from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.plan import dose_label
 from inoplan.domain.units import parse_decimal, parse_int, parse_text
 
 MAX_REASON_LENGTH = 200
@@ -29,7 +30,7 @@ class DoseRef:
 
     @property
     def label(self) -> str:
-        return f"C{self.cycle}D{self.day}"
+        return dose_label(self.cycle, self.day)
 
 
 def parse_dose_ref(text: str, field: str) -> DoseRef:

@@ -18,7 +18,7 @@ from inoplan.domain.clinic import (
     refusals,
     shift_text,
 )
-from inoplan.domain.plan import Dose
+from inoplan.domain.plan import Dose, dose_label
 from inoplan.domain.replan.course import DAY, MIN_GAP, Course
 from inoplan.domain.replan.event_values import DoseRef
 from inoplan.domain.units import iso
@@ -131,7 +131,7 @@ def open_later(
         if closed is not None:
             cause = f"{iso(when)} closed ({closed})"
         else:
-            nxt = f"C{ref.cycle}D{rest[0].day}" if rest else "the next dose"
+            nxt = dose_label(ref.cycle, rest[0].day) if rest else "the next dose"
             cause = f"{iso(when)} leaves no open day for {nxt} {rules.MIN_GAP_TEXT} later"
         notes.append(
             f"moved {shift_text(when, new)}: {cause}; nearest open day within "
