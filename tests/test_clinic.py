@@ -25,9 +25,8 @@ from inoplan.domain.clinic import (
     ClinicCalendar,
     apply_clinic_days,
     check_clinic_days,
-    format_clinic_days,
-    parse_clinic_days,
 )
+from inoplan.domain.clinic_days import format_clinic_days, parse_clinic_days
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Plan, PlanRequest, make_plan
 from inoplan.domain.rules import Response

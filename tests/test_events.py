@@ -10,20 +10,18 @@ from pathlib import Path
 import pytest
 
 from inoplan.domain.errors import InputError
+from inoplan.domain.replan.event_values import DoseRef, parse_dose_ref
 from inoplan.domain.replan.events import (
     Assessment,
-    DoseRef,
     Given,
     Held,
     Interruption,
     event_from_record,
     event_to_record,
-    events_from_options,
-    events_from_saved,
-    parse_dose_ref,
-    read_events_file,
 )
 from inoplan.domain.rules import Mrd, Response
+from inoplan.inputs.event_files import events_from_options, read_events_file
+from inoplan.inputs.saved_plan import events_from_saved
 
 
 def test_dose_labels_any_case() -> None:

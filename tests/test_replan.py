@@ -24,8 +24,8 @@ from inoplan.cli.app import app
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Dose, Plan, PlanRequest
 from inoplan.domain.replan.engine import replan_history
-from inoplan.domain.replan.events import events_from_options
 from inoplan.export import json as export_json
+from inoplan.inputs.event_files import events_from_options
 from inoplan.inputs.plan_request import request_from_strings
 from inoplan.inputs.saved_plan import plan_from_data
 

@@ -35,8 +35,9 @@ from inoplan.domain.clinic import calendar_for, plan_course
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Plan, PlanRequest
 from inoplan.domain.replan.engine import replan_history
-from inoplan.domain.replan.events import Event, events_from_options
+from inoplan.domain.replan.events import Event
 from inoplan.export import json as export_json
+from inoplan.inputs.event_files import events_from_options
 from inoplan.inputs.plan_request import request_from_strings
 from inoplan.inputs.saved_plan import plan_from_data
 from tests.test_replan_properties import _event, _event_date, any_option, check_plan

@@ -20,17 +20,17 @@ from inoplan.domain import rules
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Plan, PlanRequest
 from inoplan.domain.replan.engine import replan_history
+from inoplan.domain.replan.event_values import DoseRef
 from inoplan.domain.replan.events import (
     Assessment,
     Discontinuation,
-    DoseRef,
     Event,
     Given,
     Held,
     Interruption,
-    events_from_options,
 )
 from inoplan.export import json as export_json
+from inoplan.inputs.event_files import events_from_options
 from inoplan.inputs.plan_request import request_from_strings
 from inoplan.inputs.saved_plan import plan_from_data
 

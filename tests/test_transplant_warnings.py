@@ -105,7 +105,8 @@ def test_a_batch_row_asks_for_a_third_with_its_cycles_column(tmp_path: Path) -> 
     p2 = json.loads((out / "patients" / "P2.json").read_text(encoding="utf-8"))
     assert (len(p1["cycles"]), len(p2["cycles"])) == (3, 2)
     assert not (out / "P3.json").exists()
-    assert "row 4 (P3): --cycles: 3 is above the limit of 2" in r.stderr
+    # The CSV column, as the user typed it (not the option --cycles).
+    assert "row 4 (P3): cycles: 3 is above the limit of 2" in r.stderr
 
 
 def _saved(tmp_path: Path, *args: str) -> str:

@@ -904,13 +904,13 @@ def replan(
     """
     from inoplan.domain.errors import InputError
     from inoplan.domain.replan.engine import replan_history
-    from inoplan.domain.replan.events import (
+    from inoplan.inputs.clock import today
+    from inoplan.inputs.event_files import (
         check_event_dates,
         check_not_future,
         events_from_options,
         read_events_file,
     )
-    from inoplan.inputs.clock import today
     from inoplan.inputs.saved_plan import (
         events_from_plan,
         read_plan_json,

@@ -151,7 +151,7 @@ def balance_command(
     from pathlib import Path
 
     from inoplan.domain.balance import INSTALL_HINT, Chairs, SolverMissingError
-    from inoplan.domain.clinic import canonical_holidays, parse_clinic_days
+    from inoplan.domain.clinic_days import canonical_holidays, parse_clinic_days
     from inoplan.domain.errors import InputError
     from inoplan.domain.pharmacy import vial_for
     from inoplan.domain.units import parse_date

@@ -34,145 +34,26 @@ end of an interruption, and the last day a dose recorded later allows.
 
 from __future__ import annotations
 
-import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from inoplan.domain import rules
-from inoplan.domain.errors import InputError, quoted
-from inoplan.domain.plan import Cycle, Dose, Plan, PlanRequest, make_plan
+from inoplan.domain.clinic_days import (
+    ALL_DAYS,
+    CLINIC_DAYS_FIELD,
+    HolidayLookup,
+    format_clinic_days,
+    load_holidays,
+)
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import Cycle, Dose, Plan, PlanRequest, dose_label, make_plan
+from inoplan.domain.units import days_text
 
 #: A date in, the reason the clinic is closed that day (or ``None`` if open) out.
 WhyClosed = Callable[[date], "str | None"]
-
-CLINIC_DAYS_FIELD = "--clinic-days"
-HOLIDAYS_FIELD = "--holidays"
-_FULL_NAMES = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
-ALL_DAYS: frozenset[int] = frozenset(range(7))
-
-
-class HolidayLookup(Protocol):
-    """What inoplan needs of a ``holidays`` calendar: the name of a date, or ``None``."""
-
-    def get(self, key: date, default: None = None) -> str | None: ...
-
-
-# --- parsing ------------------------------------------------------------------------
-
-
-def _weekday(token: str, text: str, field: str) -> int:
-    word = token.strip().lower()
-    if word in rules.WEEKDAY_NAMES:
-        return rules.WEEKDAY_NAMES.index(word)
-    if word in _FULL_NAMES:
-        return _FULL_NAMES.index(word)
-    raise InputError(
-        field,
-        f"{quoted(text)}: {quoted(token.strip())} is not a weekday; use mon tue wed thu fri "
-        "sat sun, "
-        "ranges and commas (mon-fri, mon,wed,fri)",
-    )
-
-
-def parse_clinic_days(text: str, field: str = CLINIC_DAYS_FIELD) -> frozenset[int]:
-    """``mon-fri``, ``mon,wed,fri``, ``mon-wed,fri`` or ``all`` -> weekday numbers (Mon = 0)."""
-    value = text.strip().lower()
-    if value in ("all", "every", "everyday", "every-day", "daily"):
-        return ALL_DAYS
-    days: set[int] = set()
-    for part in value.split(","):
-        if not part.strip():
-            raise InputError(field, f"{quoted(text)} has an empty entry; write e.g. mon,wed,fri")
-        if "-" in part:
-            first_text, _, last_text = part.partition("-")
-            first = _weekday(first_text, text, field)
-            last = _weekday(last_text, text, field)
-            if last < first:
-                raise InputError(
-                    field,
-                    f"{quoted(text)}: range {quoted(part.strip())} runs backwards; weeks run "
-                    "mon-sun, "
-                    f"so write e.g. {rules.WEEKDAY_NAMES[first]}-sun,"
-                    + ("mon" if last == 0 else f"mon-{rules.WEEKDAY_NAMES[last]}"),
-                )
-            days.update(range(first, last + 1))
-        else:
-            days.add(_weekday(part, text, field))
-    return frozenset(days)
-
-
-def format_clinic_days(days: Iterable[int]) -> str:
-    """Weekday numbers -> ``mon-fri`` / ``mon,wed,fri`` (ranges of 3 or more days)."""
-    ordered = sorted(set(days))
-    if ordered == list(range(7)):
-        return "all"
-    runs: list[list[int]] = []
-    for d in ordered:
-        if runs and runs[-1][-1] == d - 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    parts: list[str] = []
-    for run in runs:
-        names = [rules.WEEKDAY_NAMES[d] for d in run]
-        parts.append(f"{names[0]}-{names[-1]}" if len(run) >= 3 else ",".join(names))
-    return ",".join(parts)
-
-
-@functools.lru_cache(maxsize=32)
-def load_holidays(spec: str, field: str = HOLIDAYS_FIELD) -> HolidayLookup:
-    """Public holidays of ``COUNTRY`` or ``COUNTRY-SUBDIV`` (ISO 3166 codes).
-
-    Imports the ``holidays`` package only when called. Names are in English
-    where the package has them, otherwise in the country's default language.
-    """
-    import holidays
-
-    text = spec.strip()
-    country, _, subdiv = text.partition("-")
-    country = country.upper()
-    if not country.isalpha() or len(country) not in (2, 3):
-        raise InputError(
-            field, f"{quoted(spec)} is not COUNTRY or COUNTRY-SUBDIV, e.g. US, DE-BY, GB-SCT"
-        )
-    try:
-        cls = holidays.country_holidays(country).__class__
-    except NotImplementedError:
-        raise InputError(
-            field, f"{quoted(country)} is not a country the holidays package knows (ISO 3166 code)"
-        ) from None
-    language = "en_US" if "en_US" in getattr(cls, "supported_languages", ()) else None
-    subdivisions = tuple(getattr(cls, "subdivisions", ()))
-    if subdiv:
-        matches = [s for s in subdivisions if s.upper() == subdiv.upper()]
-        if not matches:
-            allowed = ", ".join(subdivisions) if subdivisions else "none"
-            raise InputError(
-                field, f"{quoted(subdiv)} is not a subdivision of {country}; known: {allowed}"
-            )
-        result = holidays.country_holidays(country, subdiv=matches[0], language=language)
-    else:
-        result = holidays.country_holidays(country, language=language)
-    return result
-
-
-def canonical_holidays(spec: str, field: str = HOLIDAYS_FIELD) -> str:
-    """``de-by`` -> ``DE-BY``, after checking it with :func:`load_holidays`."""
-    load_holidays(spec, field)
-    country, _, subdiv = spec.strip().partition("-")
-    return f"{country.upper()}-{subdiv.upper()}" if subdiv else country.upper()
-
 
 # --- the calendar -------------------------------------------------------------------
 
@@ -260,12 +141,8 @@ def shift_text(old: date, new: date) -> str:
     n = (new - old).days
     return (
         f"from {old:%a} {old.isoformat()} to {new:%a} {new.isoformat()}, "
-        f"{_days(abs(n))} {'later' if n > 0 else 'earlier'}"
+        f"{days_text(abs(n))} {'later' if n > 0 else 'earlier'}"
     )
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 class Slot(NamedTuple):
@@ -394,7 +271,7 @@ def _unplaceable(
     """The error for the first slot that cannot be placed, placing earlier ones greedily."""
     prev, prev_label = after, after_label
     for i, slot in enumerate(slots):
-        label = f"C{cycle_no}D{slot.day}"
+        label = dose_label(cycle_no, slot.day)
         options = candidates(slot, prev, why_closed, None)
         feasible = [
             d for d in options if place_doses(slots[i + 1 :], d, why_closed, None) is not None
@@ -456,7 +333,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
         if due != cycle.start:
             carried = (due - cycle.start).days
             why_start.append(
-                f"cycle {cycle.number - 1} started {_days(abs(carried))} "
+                f"cycle {cycle.number - 1} started {days_text(abs(carried))} "
                 f"{'later' if carried > 0 else 'earlier'} and this cycle follows it"
             )
         if last_dose is not None and (start - last_dose.date).days < gap:
@@ -464,7 +341,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
             why_start.append(
                 f"kept {gap} days after {last_dose.label} ({last_dose.date.isoformat()})"
             )
-        label1 = f"C{cycle.number}D1"
+        label1 = dose_label(cycle.number, 1)
         opened, skipped = _next_open(start, why_closed, label1, field)
         if skipped:
             why_start.append("; ".join(skipped) + ": moved to the next open day")
@@ -476,7 +353,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
             extra_notes.append(
                 f"cycle {prev_cycle.number} lasts {new_length} days instead of "
                 f"{prev_cycle.length_days}: cycle {cycle.number} starts "
-                f"{_days((start - due).days)} later (see {label1})"
+                f"{days_text((start - due).days)} later (see {label1})"
             )
 
         shift = (start - cycle.start).days
@@ -510,7 +387,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
                 parts: list[str] = []
                 if shift:
                     later = "later" if shift > 0 else "earlier"
-                    parts.append(f"cycle {cycle.number} starts {_days(abs(shift))} {later}")
+                    parts.append(f"cycle {cycle.number} starts {days_text(abs(shift))} {later}")
                 if d != slot.nominal:
                     why = why_closed(slot.nominal)
                     if why is not None:

@@ -40,6 +40,11 @@ class PlanRequest:
     inputs: tuple[tuple[str, str], ...] = ()
 
 
+def dose_label(cycle: int, day: int) -> str:
+    """A dose as every message and file names it: ``C2D8`` (cycle 2, day 8)."""
+    return f"C{cycle}D{day}"
+
+
 @dataclass(frozen=True)
 class Dose:
     """One infusion. ``mg`` is ``mg_per_m2`` x the plan's BSA, half-up to 0.01 mg."""
@@ -64,7 +69,7 @@ class Dose:
     @property
     def label(self) -> str:
         """``C2D8`` style."""
-        return f"C{self.cycle}D{self.day}"
+        return dose_label(self.cycle, self.day)
 
 
 @dataclass(frozen=True)
@@ -349,24 +354,28 @@ def build_cycle(
 
 
 def validate_request(request: PlanRequest) -> CycleLimit:
-    """Check what the rules forbid; return the cycle limit that applies."""
+    """Check what the rules forbid; return the cycle limit that applies.
+
+    Errors name the input by its canonical name (``cycles``); the caller says it
+    as the user typed it (:func:`inoplan.inputs.plan_request.fields_named`).
+    """
     if request.first_cycle_days not in rules.FIRST_CYCLE_LENGTHS:
         raise InputError(
-            "--first-cycle-days",
+            "first_cycle_days",
             f"{request.first_cycle_days} is not allowed; cycle 1 lasts 21 days, "
             "or 28 when extended",
         )
     limit = cycle_limit(request.response, request.hsct, request.mrd, request.cycles)
     if request.cycles is not None:
         if request.cycles < 1:
-            raise InputError("--cycles", f"{request.cycles} is not allowed; plan at least 1 cycle")
+            raise InputError("cycles", f"{request.cycles} is not allowed; plan at least 1 cycle")
         if request.cycles > limit.most:
             raise InputError(
-                "--cycles",
+                "cycles",
                 f"{request.cycles} is above the limit of {limit.most}: {limit.reason}",
             )
     if request.blasts_per_mm3 is not None and request.blasts_per_mm3 < 0:
-        raise InputError("--blasts", "a blast count cannot be negative")
+        raise InputError("blasts", "a blast count cannot be negative")
     return limit
 
 

@@ -1,4 +1,4 @@
-"""Parse heights, weights, dates and plain numbers as a user types them.
+"""Parse heights, weights, dates, numbers, choices and one-line text as a user types them.
 
 Every parser takes the ``field`` it reads (an option such as ``--height`` or a
 CSV column such as ``height``) and raises :class:`~inoplan.domain.errors.InputError`
@@ -53,18 +53,60 @@ def parse_int(text: str, field: str, lo: int, hi: int) -> int:
     return int(s)
 
 
-def check_range(value: Decimal, field: str, lo: Decimal, hi: Decimal, unit: str) -> Decimal:
-    """Refuse a value outside the plausible range ``lo``-``hi``."""
-    if not lo <= value <= hi:
+TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
+
+
+def parse_choice(text: str, field: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed``, in any case, surrounding spaces dropped."""
+    value = text.strip().lower()
+    if value not in allowed:
         raise InputError(
-            field, f"{_fmt(value)} {unit} is not plausible; allowed {_fmt(lo)}-{_fmt(hi)} {unit}"
+            field, f"{quoted(text)} is not allowed; choose one of {', '.join(allowed)}"
         )
     return value
 
 
-def _fmt(value: Decimal) -> str:
-    """A decimal without trailing zeros or exponent (``170``, ``1.7``)."""
-    return f"{value.normalize():f}"
+def parse_bool(text: str, field: str) -> bool:
+    """Yes or no: :data:`TRUE_WORDS` or :data:`FALSE_WORDS` (an empty cell is no)."""
+    value = text.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise InputError(field, f"{quoted(text)} is not allowed; use yes or no")
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def parse_text(text: str, field: str) -> str:
+    """Free text on one line (a location, a reason), refusing control characters.
+
+    RFC 5545 allows no control character but the tab in calendar text, and a
+    terminal escape or a NUL in a note would reach every output; a line break
+    is refused too, as a value of one line was meant. Leading and trailing
+    spaces are dropped.
+    """
+    m = _CONTROL_RE.search(text)
+    if m:
+        raise InputError(
+            field,
+            f"holds the control character U+{ord(m[0]):04X} at position {m.start() + 1}; "
+            "give plain text on one line",
+        )
+    return text.strip()
+
+
+def check_range(value: Decimal, field: str, lo: Decimal, hi: Decimal, unit: str) -> Decimal:
+    """Refuse a value outside the plausible range ``lo``-``hi``."""
+    if not lo <= value <= hi:
+        raise InputError(
+            field,
+            f"{fmt_decimal(value)} {unit} is not plausible; "
+            f"allowed {fmt_decimal(lo)}-{fmt_decimal(hi)} {unit}",
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -145,8 +187,9 @@ def read_height(text: str, field: str = "--height") -> Measure:
     if cm < lo and m.re is _HEIGHT_RE and not m["unit"] and cm < 3:
         raise InputError(
             field,
-            f"{_fmt(cm)} cm is not plausible; allowed {_fmt(lo)}-{_fmt(hi)} cm "
-            f"(a bare number is cm: did you mean {_fmt(cm)}m?)",
+            f"{fmt_decimal(cm)} cm is not plausible; "
+            f"allowed {fmt_decimal(lo)}-{fmt_decimal(hi)} cm "
+            f"(a bare number is cm: did you mean {fmt_decimal(cm)}m?)",
         )
     check_range(cm, field, lo, hi, "cm")
     return Measure(_to_step(cm, HEIGHT_STEP), typed, "cm", unit_given)
@@ -203,3 +246,13 @@ def parse_date(text: str, field: str = "--start") -> date:
         raise InputError(
             field, f"{quoted(text)} is not a day of the calendar; use YYYY-MM-DD"
         ) from None
+
+
+def days_text(n: int) -> str:
+    """``1 day``, ``6 days``: a count of days as every message writes it."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def iso(value: date) -> str:
+    """A date as every message writes it: ISO 8601, ``2026-12-01``."""
+    return value.isoformat()

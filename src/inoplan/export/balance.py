@@ -39,7 +39,7 @@ from typing import Any
 
 from inoplan import __version__
 from inoplan.domain.balance import Move, Solution
-from inoplan.domain.clinic import format_clinic_days
+from inoplan.domain.clinic_days import format_clinic_days
 from inoplan.domain.rules import WEEKDAY_NAMES
 from inoplan.export.csv import safe_row
 from inoplan.export.json import dumps, num

@@ -10,17 +10,29 @@ name in a CSV).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 
 from inoplan.domain import rules
 from inoplan.domain.body import bsa_from_body
 from inoplan.domain.bsa import Bsa, check_cap, given_bsa
-from inoplan.domain.clinic import canonical_holidays, parse_clinic_days
-from inoplan.domain.errors import InputError, quoted
-from inoplan.domain.plan import PlanRequest
+from inoplan.domain.clinic_days import canonical_holidays, parse_clinic_days
+from inoplan.domain.errors import InputError
+from inoplan.domain.plan import PlanRequest, validate_request
 from inoplan.domain.rules import Mrd, Response
-from inoplan.domain.units import parse_date, parse_decimal, parse_int, read_height, read_weight
+from inoplan.domain.units import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_text,
+    read_height,
+    read_weight,
+)
 
 #: The canonical input names, in the order they are recorded in a plan.
 FIELDS = (
@@ -41,8 +53,6 @@ FIELDS = (
     "holidays",
 )
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
-FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 MAX_ID_LENGTH = 64
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/#-]*", re.ASCII)
 
@@ -52,22 +62,22 @@ def option_name(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def parse_choice(text: str, field: str, allowed: tuple[str, ...]) -> str:
-    value = text.strip().lower()
-    if value not in allowed:
-        raise InputError(
-            field, f"{quoted(text)} is not allowed; choose one of {', '.join(allowed)}"
-        )
-    return value
+@contextmanager
+def fields_named(field: Callable[[str], str]) -> Iterator[None]:
+    """Within this block, an error naming an input by its canonical name names it as typed.
 
-
-def parse_bool(text: str, field: str) -> bool:
-    value = text.strip().lower()
-    if value in TRUE_WORDS:
-        return True
-    if value in FALSE_WORDS:
-        return False
-    raise InputError(field, f"{quoted(text)} is not allowed; use yes or no")
+    The domain raises :class:`InputError` with the canonical name of an input
+    (``cycles``); ``field`` says it as the user typed it: ``--cycles`` on the
+    command line (:func:`option_name`), the column ``cycles`` in a batch CSV,
+    ``PLAN: inputs.cycles`` in a saved plan. This is the one place the two
+    names meet; errors about anything else pass unchanged.
+    """
+    try:
+        yield
+    except InputError as e:
+        if e.field not in FIELDS:
+            raise
+        raise InputError(field(e.field), e.detail) from None
 
 
 def parse_patient_id(text: str, field: str) -> str:
@@ -86,27 +96,6 @@ def parse_patient_id(text: str, field: str) -> str:
             f"{MAX_ID_LENGTH} letters, digits and . _ : / # -",
         )
     return value
-
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def parse_text(text: str, field: str) -> str:
-    """Free text on one line (a location, a reason), refusing control characters.
-
-    RFC 5545 allows no control character but the tab in calendar text, and a
-    terminal escape or a NUL in a note would reach every output; a line break
-    is refused too, as a value of one line was meant. Leading and trailing
-    spaces are dropped.
-    """
-    m = _CONTROL_RE.search(text)
-    if m:
-        raise InputError(
-            field,
-            f"holds the control character U+{ord(m[0]):04X} at position {m.start() + 1}; "
-            "give plain text on one line",
-        )
-    return text.strip()
 
 
 def parse_start(text: str, field: str) -> date:
@@ -178,7 +167,7 @@ def request_from_strings(
     blasts = values.get("blasts")
     clinic_days = values.get("clinic_days")
     holidays = values.get("holidays")
-    return PlanRequest(
+    request = PlanRequest(
         start=parse_start(start, field("start")),
         bsa=bsa,
         response=Response(
@@ -206,3 +195,25 @@ def request_from_strings(
         holidays=None if not holidays else canonical_holidays(holidays, field("holidays")),
         inputs=tuple((k, v) for k in FIELDS if (v := values.get(k)) not in (None, "")),
     )
+    # What the rules forbid of the values together (more cycles than the limit allows)
+    # is refused here too, naming the input as the caller's user typed it.
+    with fields_named(field):
+        validate_request(request)
+    return request
+
+
+__all__ = [
+    "FALSE_WORDS",
+    "FIELDS",
+    "MAX_ID_LENGTH",
+    "TRUE_WORDS",
+    "fields_named",
+    "option_name",
+    "parse_bool",
+    "parse_bsa_inputs",
+    "parse_choice",
+    "parse_patient_id",
+    "parse_start",
+    "parse_text",
+    "request_from_strings",
+]

@@ -41,7 +41,8 @@ from inoplan.domain.balance import (
     Move,
     Solution,
 )
-from inoplan.domain.clinic import ALL_DAYS, ClinicCalendar, calendar_for
+from inoplan.domain.clinic import ClinicCalendar, calendar_for
+from inoplan.domain.clinic_days import ALL_DAYS
 from inoplan.domain.errors import InputError, quoted
 from inoplan.domain.plan import Plan
 from inoplan.domain.rules import WEEKDAY_NAMES, Vial
@@ -281,7 +282,9 @@ def apply_moves(result: Balanced, on_plan: Callable[[], None] | None = None) -> 
     differs: nothing is written then.
     """
     from inoplan.domain.replan.engine import replan_history
-    from inoplan.domain.replan.events import DoseRef, Event, Moved, events_from_saved
+    from inoplan.domain.replan.event_values import DoseRef
+    from inoplan.domain.replan.events import Event, Moved
+    from inoplan.inputs.saved_plan import events_from_saved
     from inoplan.services.batch import file_stem
 
     by_patient: dict[str, list[Move]] = {}

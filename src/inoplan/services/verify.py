@@ -24,17 +24,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
 from inoplan import __version__
 from inoplan.domain import rules
-from inoplan.domain.errors import InputError, quoted
+from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Cycle, Dose, Plan
 from inoplan.domain.provenance import DOSES_CANONICAL, doses_sha256, plan_hash
-from inoplan.inputs.saved_plan import check_schema, plan_from_data
+from inoplan.domain.units import days_text
+from inoplan.inputs.saved_plan import (
+    RecordedDose,
+    check_inputs_shape,
+    check_schema,
+    json_number,
+    plan_from_data,
+    recorded_doses,
+)
 
 
 @dataclass(frozen=True)
@@ -78,21 +85,6 @@ class Report:
         }
 
 
-@dataclass(frozen=True)
-class RecordedDose:
-    """A dose as written in the file."""
-
-    cycle: int
-    day: int
-    date: date
-    mg_per_m2: Decimal
-    mg: Decimal
-
-    @property
-    def label(self) -> str:
-        return f"C{self.cycle}D{self.day}"
-
-
 # --- the one re-derivation --------------------------------------------------------
 
 
@@ -108,61 +100,6 @@ def rebuild(data: Mapping[str, Any], field: str = "PLAN") -> Plan:
 
 
 # --- reading what the file says -------------------------------------------------------
-
-
-def _number(value: object, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(where, "expected a number")
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _integer(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(where, "expected a whole number")
-    return value
-
-
-def _date(value: object, where: str) -> date:
-    if not isinstance(value, str):
-        raise InputError(where, "expected a date as YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(where, f"{quoted(value)} is not a date; expected YYYY-MM-DD") from None
-
-
-def recorded_doses(data: Mapping[str, Any], field: str = "PLAN") -> list[RecordedDose]:
-    """The doses written in the file, in file order; malformed ones raise :class:`InputError`."""
-    cycles = data.get("cycles")
-    if not isinstance(cycles, list):
-        raise InputError(f"{field}: cycles", "the plan has no list of cycles")
-    out: list[RecordedDose] = []
-    for i, cycle in enumerate(cycles):
-        where = f"{field}: cycles[{i}]"
-        if not isinstance(cycle, dict) or not isinstance(cycle.get("doses"), list):
-            raise InputError(where, "expected a cycle with a list of doses")
-        for j, dose in enumerate(cycle["doses"]):
-            at = f"{where}.doses[{j}]"
-            if not isinstance(dose, dict):
-                raise InputError(at, "expected a dose object")
-            out.append(
-                RecordedDose(
-                    cycle=_integer(dose.get("cycle"), f"{at}.cycle"),
-                    day=_integer(dose.get("day"), f"{at}.day"),
-                    date=_date(dose.get("date"), f"{at}.date"),
-                    mg_per_m2=_number(dose.get("mg_per_m2"), f"{at}.mg_per_m2"),
-                    mg=_number(dose.get("mg"), f"{at}.mg"),
-                )
-            )
-    return out
-
-
-def _check_inputs_shape(data: Mapping[str, Any], field: str) -> None:
-    inputs = data.get("inputs")
-    if not isinstance(inputs, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()
-    ):
-        raise InputError(field, "the plan records no inputs (key 'inputs' with text values)")
 
 
 def _get(data: Mapping[str, Any], path: Sequence[str | int]) -> tuple[bool, object]:
@@ -184,7 +121,7 @@ def _same(a: object, b: object) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         if isinstance(a, bool) or isinstance(b, bool):
             return a is b
-        return _number(a, "") == _number(b, "")
+        return json_number(a, "") == json_number(b, "")
     return a == b
 
 
@@ -196,10 +133,6 @@ def _path_text(path: Sequence[str | int]) -> str:
 
 
 # --- comparisons --------------------------------------------------------------------
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _cycle(plan: Plan, number: int) -> Cycle:
@@ -238,12 +171,12 @@ def _compare_dose(rec: RecordedDose, new: Dose, plan: Plan) -> list[Difference]:
         if abs(offset) > window:
             allowed = "day 1 has no window" if window == 0 else f"+/-{window} days"
             message = (
-                f"{head}: {_days(abs(offset))} {side} for day {new.day}, outside its window "
+                f"{head}: {days_text(abs(offset))} {side} for day {new.day}, outside its window "
                 f"({allowed})"
             )
         else:
             message = (
-                f"{head}: moved {_days(abs((rec.date - new.date).days))}, within the "
+                f"{head}: moved {days_text(abs((rec.date - new.date).days))}, within the "
                 f"+/-{window}-day window but not recorded in the plan's inputs or events"
             )
         diffs.append(Difference("date", label, message))
@@ -313,7 +246,7 @@ def _check_spacing(recorded: list[RecordedDose]) -> list[Difference]:
                 Difference(
                     "spacing",
                     f"{a.label}-{b.label}",
-                    f"{a.date.isoformat()} to {b.date.isoformat()} is {_days(gap)}, below the "
+                    f"{a.date.isoformat()} to {b.date.isoformat()} is {days_text(gap)}, below the "
                     f"minimum of {minimum} days between doses",
                 )
             )
@@ -482,7 +415,7 @@ def _notes(data: Mapping[str, Any]) -> list[str]:
 def verify_plan(data: Mapping[str, Any], field: str = "PLAN") -> Report:
     """Re-derive the plan in ``data`` and list every difference from what it records."""
     check_schema(data, field)
-    _check_inputs_shape(data, field)
+    check_inputs_shape(data, field)
     recorded = recorded_doses(data, field)
     recorded_hash, diffs = _recorded_hash(data)
     try:

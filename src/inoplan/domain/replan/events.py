@@ -1,4 +1,4 @@
-"""What happened during a course: events, and how they are read.
+"""What happened during a course: the event types, and the one parser from a record.
 
 An event is a dose given on a date, a dose held, a dose moved inside its window
 before it is given (``inoplan balance``), an interruption for toxicity,
@@ -8,38 +8,44 @@ the clinician's choices the rules ask for (which 2 days remain at 2 doses per
 cycle; how a 25% reduction is split).
 
 Every entry point goes through one parser, :func:`event_from_record`: options
-(``--given C1D8=2026-12-10``) are first turned into the same records
-(``{"event": "given", "dose": "C1D8", "date": "2026-12-10"}``) as a CSV row,
-an object of a JSON events file, or an entry of the ``events`` list of a saved
-plan. So every source accepts and refuses the same values with the same words,
-and a saved plan is re-read exactly as it was made. Errors name the event
-(``--given C1D8=2026-12-40`` or ``events.csv row 3``) and say why.
+(``--given C1D8=2026-12-10``), a CSV row and an object of a JSON events file
+are first turned into the same records
+(``{"event": "given", "dose": "C1D8", "date": "2026-12-10"}``) by
+:mod:`inoplan.inputs.event_files`, as is an entry of the ``events`` list of a
+saved plan. So every source accepts and refuses the same values with the same
+words, and a saved plan is re-read exactly as it was made. Errors name the
+event (``--given C1D8=2026-12-40`` or ``events.csv row 3``) and say why.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Literal
 
 from inoplan.domain import rules
-from inoplan.domain.errors import InputError, quoted, quoted_path
+from inoplan.domain.errors import InputError
+from inoplan.domain.replan.event_values import (
+    DoseRef,
+    parse_category,
+    parse_dose_days,
+    parse_dose_ref,
+    parse_reason,
+    parse_reduced_doses,
+)
 from inoplan.domain.rules import Mrd, Response
 from inoplan.domain.units import (
     Measure,
+    fmt_decimal,
+    parse_bool,
+    parse_choice,
     parse_date,
-    parse_decimal,
     parse_int,
     read_height,
     read_weight,
 )
-from inoplan.inputs.plan_request import parse_bool, parse_choice, parse_text
 
 EventKind = Literal[
     "given",
@@ -97,21 +103,6 @@ KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "measured": (("date", "weight"), ("height", "threshold")),
     "moved": (("dose", "date"), ("reason",)),
 }
-MAX_REASON_LENGTH = 200
-MAX_CYCLE = 99
-_DOSE_RE = re.compile(r"C([0-9]{1,2})D([0-9]{1,2})", re.ASCII | re.IGNORECASE)
-
-
-@dataclass(frozen=True, order=True)
-class DoseRef:
-    """A dose by cycle and day (``C2D8``)."""
-
-    cycle: int
-    day: int
-
-    @property
-    def label(self) -> str:
-        return f"C{self.cycle}D{self.day}"
 
 
 @dataclass(frozen=True)
@@ -244,103 +235,6 @@ Event = (
 )
 
 
-# --- parsing single values -------------------------------------------------------------
-
-
-def parse_dose_ref(text: str, field: str) -> DoseRef:
-    """``C2D8`` (any case) to a :class:`DoseRef`; day must be 1, 8 or 15."""
-    m = _DOSE_RE.fullmatch(text.strip())
-    days = ", ".join(str(d) for d in rules.DOSE_DAYS)
-    if not m:
-        raise InputError(field, f"{quoted(text)} is not a dose; use C<cycle>D<day>, e.g. C1D8")
-    cycle, day = int(m[1]), int(m[2])
-    if not 1 <= cycle <= MAX_CYCLE:
-        raise InputError(
-            field, f"{quoted(text)}: cycle {cycle} is not allowed; cycles are 1-{MAX_CYCLE}"
-        )
-    if day not in rules.DOSE_DAYS:
-        raise InputError(
-            field, f"{quoted(text)}: day {day} is not a dose day; doses are on days {days}"
-        )
-    return DoseRef(cycle, day)
-
-
-def parse_reason(text: str, field: str) -> str:
-    value = " ".join(parse_text(text.replace("\n", " ").replace("\r", " "), field).split())
-    if not value:
-        raise InputError(field, "a reason is required")
-    if len(value) > MAX_REASON_LENGTH:
-        raise InputError(field, f"the reason is longer than {MAX_REASON_LENGTH} characters")
-    return value
-
-
-def parse_dose_days(text: str, field: str) -> tuple[int, int]:
-    """Two distinct dose days such as ``1,8``."""
-    parts = [p.strip() for p in re.split(r"[,/ ]+", text.strip()) if p.strip()]
-    allowed = ", ".join(str(d) for d in rules.DOSE_DAYS)
-    if len(parts) != rules.TWO_DOSES_PER_CYCLE:
-        raise InputError(field, f"{quoted(text)}: give exactly 2 of the days {allowed}, e.g. 1,8")
-    days = sorted(parse_int(p, field, 1, 28) for p in parts)
-    if any(d not in rules.DOSE_DAYS for d in days) or days[0] == days[1]:
-        raise InputError(field, f"{quoted(text)}: give 2 different days among {allowed}, e.g. 1,8")
-    return days[0], days[1]
-
-
-def parse_reduced_doses(text: str, field: str) -> tuple[tuple[int, Decimal], ...]:
-    """Three mg/m2 values for days 1/8/15, such as ``0.6/0.375/0.375``."""
-    parts = [p.strip() for p in text.strip().split("/")]
-    if len(parts) != len(rules.DOSE_DAYS):
-        raise InputError(
-            field,
-            f"{quoted(text)}: give mg/m2 for days 1/8/15 separated by /, e.g. 0.6/0.375/0.375",
-        )
-    values = [parse_decimal(p, field, "mg/m2 such as 0.375") for p in parts]
-    if any(v <= 0 for v in values):
-        raise InputError(field, f"{quoted(text)}: every dose must be above 0 mg/m2")
-    return tuple(zip(rules.DOSE_DAYS, values, strict=True))
-
-
-def parse_category(text: str, field: str) -> str | None:
-    """A reason category (:data:`rules.REASON_CATEGORIES`), or ``None`` for an empty cell."""
-    value = text.strip().lower().replace("_", "-").replace(" ", "-")
-    if not value:
-        return None
-    if value not in rules.REASON_CATEGORIES:
-        raise InputError(
-            field,
-            f"{text[:40]!r} is not allowed; choose one of {', '.join(rules.REASON_CATEGORIES)}",
-        )
-    return value
-
-
-def split_category(reason: str) -> tuple[str | None, str]:
-    """``hematologic: ANC 0.4`` -> (``hematologic``, ``ANC 0.4``), as options write it.
-
-    Only a known category before the first colon is taken; any other text stays the reason.
-    """
-    head, sep, rest = reason.partition(":")
-    key = head.strip().lower().replace("_", "-").replace(" ", "-")
-    if sep and key in rules.REASON_CATEGORIES:
-        return key, rest.strip()
-    return None, reason.strip()
-
-
-_WORD_RE = re.compile(r"[a-z]+")
-
-
-def is_low_count(reason: str | None, category: str | None) -> bool:
-    """Whether a reason is a low blood count: the hematologic category, or its words.
-
-    Words (:data:`rules.LOW_COUNT_WORDS`: neutropenia, thrombocytopenia, ANC,
-    platelets) count as whole words, so "planned" never reads as "ANC".
-    """
-    if category == "hematologic":
-        return True
-    if category is not None or not reason:
-        return False
-    return any(w in rules.LOW_COUNT_WORDS for w in _WORD_RE.findall(reason.lower()))
-
-
 #: Events that record what happened, and so cannot be dated after today; an
 #: interruption and a discontinuation may be planned ahead [inoplan].
 PAST_ONLY = ("given", "assessment", "hsct", "measured")
@@ -371,10 +265,6 @@ def parse_threshold(text: str, field: str) -> Decimal:
         raise InputError(
             field, "not allowed; give a percentage above 0 and below 100, such as 10%"
         ) from None
-
-
-def _fmt_decimal(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 # --- records: the one shape every source is turned into ----------------------------------
@@ -536,11 +426,11 @@ def event_to_record(event: Event) -> dict[str, str]:
         if event.height is not None:
             out["height"] = event.height.typed
         if event.threshold_pct is not None:
-            out["threshold"] = _fmt_decimal(event.threshold_pct)
+            out["threshold"] = fmt_decimal(event.threshold_pct)
     else:
         out |= {
             "event": "reduced_doses",
-            "mg_per_m2": "/".join(_fmt_decimal(v) for _, v in event.mg_per_m2),
+            "mg_per_m2": "/".join(fmt_decimal(v) for _, v in event.mg_per_m2),
         }
     return {k: out[k] for k in RECORD_KEYS if k in out}
 
@@ -566,120 +456,20 @@ def describe(event: Event) -> str:
             f"{_why(event.category, event.reason)}"
         )
     if isinstance(event, TwoDoseDays):
-        return f"2 doses per cycle on days {event.days[0]} and {event.days[1]}"
+        return f"{rules.TWO_DOSES_TEXT} on days {event.days[0]} and {event.days[1]}"
     if isinstance(event, Moved):
         why = f" ({event.reason})" if event.reason else ""
         return f"{event.dose.label} moved to {event.date.isoformat()}{why}"
     if isinstance(event, Measured):
         height = f", height {event.height.shown}" if event.height is not None else ""
         return f"weight {event.weight.shown}{height} measured on {event.date.isoformat()}"
-    return "reduced doses " + "/".join(_fmt_decimal(v) for _, v in event.mg_per_m2) + " mg/m2"
+    return "reduced doses " + "/".join(fmt_decimal(v) for _, v in event.mg_per_m2) + " mg/m2"
 
 
 def _why(category: str | None, reason: str | None) -> str:
     if category is None:
         return reason or ""
     return f"{category}: {reason}" if reason else category
-
-
-# --- options -------------------------------------------------------------------------------
-
-
-def _split(value: str, source: str, left: str, right: str) -> tuple[str, str]:
-    if "=" not in value:
-        raise InputError(source, f"expected {left}={right}")
-    a, b = value.split("=", 1)
-    return a.strip(), b.strip()
-
-
-def _given(v: str, s: str) -> dict[str, str | None]:
-    dose, day = _split(v, s, "DOSE", "DATE (e.g. C1D8=2026-12-10)")
-    return {"event": "given", "dose": dose, "date": day}
-
-
-def _held(v: str, s: str) -> dict[str, str | None]:
-    dose, text = _split(v, s, "DOSE", "[CATEGORY:]REASON (e.g. C1D15=other:grade 2 mucositis)")
-    category, reason = split_category(text)
-    return {"event": "held", "dose": dose, "reason": reason, "category": category}
-
-
-def _interrupt(v: str, s: str) -> dict[str, str | None]:
-    dose, rest = _split(v, s, "DOSE", "DAYS[:[CATEGORY:]REASON] (e.g. C1D8=9:grade 3 rash)")
-    days, _, text = rest.partition(":")
-    category, reason = split_category(text)
-    return {
-        "event": "interrupt",
-        "dose": dose,
-        "days": days.strip(),
-        "reason": reason,
-        "category": category,
-    }
-
-
-def _assessment(v: str, s: str) -> dict[str, str | None]:
-    day, rest = _split(v, s, "DATE", "RESPONSE[:MRD] (e.g. 2026-12-20=cr:negative)")
-    response, _, mrd = rest.partition(":")
-    return {"event": "assessment", "date": day, "response": response.strip(), "mrd": mrd.strip()}
-
-
-def _hsct(v: str, s: str) -> dict[str, str | None]:
-    day, decision = _split(v, s, "DATE", "yes|no (e.g. 2026-12-20=yes)")
-    return {"event": "hsct", "date": day, "decision": decision}
-
-
-def _discontinue(v: str, s: str) -> dict[str, str | None]:
-    day, text = _split(v, s, "DATE", "[CATEGORY:]REASON (e.g. 2026-12-12=hepatic:VOD)")
-    category, reason = split_category(text)
-    return {"event": "discontinue", "date": day, "reason": reason, "category": category}
-
-
-def _measured(v: str, s: str) -> dict[str, str | None]:
-    day, rest = _split(v, s, "DATE", "WEIGHT[,HEIGHT] (e.g. 2027-01-05=62kg,170cm)")
-    weight, _, height = rest.partition(",")
-    return {
-        "event": "measured",
-        "date": day,
-        "weight": weight.strip(),
-        "height": height.strip(),
-    }
-
-
-def _two_days(v: str, s: str) -> dict[str, str | None]:
-    return {"event": "two_dose_days", "dose_days": v}
-
-
-def _reduced(v: str, s: str) -> dict[str, str | None]:
-    return {"event": "reduced_doses", "mg_per_m2": v}
-
-
-#: Option name -> how its value becomes a record.
-OPTION_RECORDS: dict[str, Callable[[str, str], dict[str, str | None]]] = {
-    "--given": _given,
-    "--held": _held,
-    "--interrupt": _interrupt,
-    "--assessment": _assessment,
-    "--hsct-decision": _hsct,
-    "--discontinue": _discontinue,
-    "--two-dose-days": _two_days,
-    "--reduced-doses": _reduced,
-    "--measured": _measured,
-}
-
-
-def events_from_options(options: Iterable[tuple[str, Sequence[str]]], revision: int) -> list[Event]:
-    """``[("--given", ["C1D8=2026-12-10"]), ...]`` to events; errors name the option and value."""
-    out: list[Event] = []
-    for option, values in options:
-        make = OPTION_RECORDS[option]
-        for value in values:
-            source = f"{option} {value}"
-            record = make(value, source)
-            try:
-                out.append(event_from_record(record, source, revision))
-            except InputError as e:
-                # "--given C1D8=x: date: ..." reads badly; the option already says which part.
-                raise InputError(source, e.detail) from None
-    return out
 
 
 def check_event_dates(events: Iterable[Event], start: date) -> None:
@@ -696,91 +486,3 @@ def check_event_dates(events: Iterable[Event], start: date) -> None:
                 f"({start.isoformat()}); inoplan reads events less than "
                 f"{MAX_EVENT_DAYS_AFTER_START} days after it",
             )
-
-
-# --- files ---------------------------------------------------------------------------------
-
-
-def _cell(value: object, field: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    raise InputError(field, "expected a text, number or yes/no value")
-
-
-def records_from_json(data: object, name: str) -> list[tuple[str, dict[str, str | None]]]:
-    """A JSON events file: a list of objects, or ``{"events": [...]}``."""
-    items = data.get("events") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputError(name, 'expected a JSON list of events, or {"events": [...]}')
-    out: list[tuple[str, dict[str, str | None]]] = []
-    for i, item in enumerate(items):
-        source = f"{name} event {i + 1}"
-        if not isinstance(item, dict):
-            raise InputError(source, "expected an object with an 'event' key")
-        out.append((source, {str(k): _cell(v, f"{source}: {k}") for k, v in item.items()}))
-    return out
-
-
-def records_from_csv(text: str, name: str) -> list[tuple[str, dict[str, str | None]]]:
-    """A CSV events file with a header row naming :data:`RECORD_KEYS` columns."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    if "event" not in header:
-        raise InputError(
-            name, f"the header row must name an 'event' column; columns: {', '.join(RECORD_KEYS)}"
-        )
-    out: list[tuple[str, dict[str, str | None]]] = []
-    for row in reader:
-        source = f"{name} row {reader.line_num}"
-        if None in row:
-            raise InputError(source, "more cells than header columns")
-        cells = {k: v for k, v in row.items() if k is not None}
-        if not any((v or "").strip() for v in cells.values()):
-            continue  # blank line
-        out.append((source, cells))
-    return out
-
-
-def read_events_file(path: str, revision: int, field: str = "--events") -> list[Event]:
-    """Events from a CSV or JSON file (by extension; otherwise by its first character)."""
-    from inoplan.domain.limits import MAX_EVENTS_BYTES
-    from inoplan.inputs.reading import load_json, read_text
-
-    p = Path(path)
-    text = read_text(p, field, MAX_EVENTS_BYTES)
-    name = p.name
-    is_json = p.suffix.lower() == ".json" or (
-        p.suffix.lower() != ".csv" and text.lstrip()[:1] in ("[", "{")
-    )
-    if is_json:
-        records = records_from_json(load_json(text, field, quoted_path(path)), name)
-    else:
-        records = records_from_csv(text, name)
-    for source, record in records:
-        if (record.get("revision") or "").strip():
-            raise InputError(
-                f"{source}: revision", "set by inoplan when it saves a plan; leave it out"
-            )
-    return [event_from_record(r, s, revision) for s, r in records]
-
-
-def events_from_saved(items: object, field: str = "PLAN") -> list[Event]:
-    """The ``events`` list of a saved plan (each entry carries its revision)."""
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise InputError(f"{field}: events", "expected a list of events")
-    out: list[Event] = []
-    for i, item in enumerate(items):
-        source = f"{field}: events[{i}]"
-        if not isinstance(item, dict):
-            raise InputError(source, "expected an object")
-        record = {str(k): _cell(v, f"{source}.{k}") for k, v in item.items()}
-        if not record.get("revision"):
-            raise InputError(f"{source}: revision", "required in a saved plan")
-        out.append(event_from_record(record, source))
-    return out

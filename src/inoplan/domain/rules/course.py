@@ -1,4 +1,7 @@
-"""The label as data: every clinical number inoplan uses, in one place.
+"""The course as the label sets it: regimens, windows, cycle limits, reminders, re-planning.
+
+Part of :mod:`inoplan.domain.rules`, which re-exports every name; the
+evidence levels below apply to all of its modules.
 
 Each fact comes from ``clinical-spec.md`` and carries its evidence level:
 
@@ -14,7 +17,6 @@ read the rules at no start-up cost.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Final, Literal, NamedTuple
 
 from inoplan.domain.statuses import Mrd, Response
@@ -253,45 +255,6 @@ CONTRACEPTION_FEMALE_MONTHS: Final = 8
 CONTRACEPTION_MALE_MONTHS: Final = 5
 NO_BREASTFEEDING_MONTHS: Final = 2
 
-# --- Body surface area (spec section 8) [inoplan] -----------------------------------
-
-BSA_FORMULAS: Final = ("mosteller", "dubois", "haycock", "gehan-george", "boyd")
-DEFAULT_BSA_FORMULA: Final = "mosteller"
-#: Plausible input; outside these inoplan refuses (exit status 2).
-HEIGHT_CM_RANGE: Final = (Decimal(50), Decimal(250))
-WEIGHT_KG_RANGE: Final = (Decimal(5), Decimal(350))
-#: [inoplan, revised] 3.5 m2 refused real patients (200 cm / 250 kg = 3.73 m2).
-BSA_M2_RANGE: Final = (Decimal("0.25"), Decimal("4.0"))
-#: Above this BSA a plan is made with a warning [inoplan].
-BSA_WARN_ABOVE_M2: Final = Decimal("3.0")
-BSA_LARGE_WARNING: Final = "unusually large BSA"
-#: Body build [inoplan]: BMI = kg / m^2 from the same (rounded) height and weight.
-#: A bare number (no unit) is accepted only with a BMI in this range; with explicit
-#: units a BMI outside it is planned with a warning.
-BMI_USUAL_RANGE: Final = (Decimal(12), Decimal(50))
-#: A BMI outside this range is refused whatever the units.
-BMI_PLAUSIBLE_RANGE: Final = (Decimal(8), Decimal(100))
-#: BMI is shown to this step.
-BMI_STEP: Final = Decimal("0.1")
-#: A height or weight is used (and shown) to this step, half-up, after any unit
-#: conversion: the BSA is computed from the values shown [inoplan].
-HEIGHT_STEP: Final = Decimal("0.1")
-WEIGHT_STEP: Final = Decimal("0.1")
-#: Rounding steps, all half-up in decimal arithmetic.
-BSA_STEP: Final = Decimal("0.01")
-MG_STEP: Final = Decimal("0.01")
-ML_STEP: Final = Decimal("0.01")
-BSA_CAP_WARNING: Final = (
-    "BSA capped: ASCO guidance (Griggs et al., J Clin Oncol 2012;30:1553, update 2021) "
-    "recommends actual body weight and full doses in obese adults, without capping BSA"
-)
-
-#: Weight changes during treatment [inoplan; site policy, S]: the label says nothing
-#: on recalculation; common practice recomputes the BSA when the weight differs by
-#: 10% or more from the weight the doses are based on (some sites use 5%).
-#: ``inoplan replan --recalc-threshold`` sets it; printed in the policy line.
-RECALC_THRESHOLD_PCT: Final = Decimal(10)
-
 # --- Re-planning: interruptions and dose modifications (spec sections 3, 4, 6) -------
 
 
@@ -356,11 +319,38 @@ def interruption_rules(days: int) -> tuple[InterruptionRule, ...]:
 
 #: The total dose of the next cycle after an interruption of >= 14 days: x 0.75 [?].
 REDUCED_TOTAL_FRACTION: Final = Decimal("0.75")
+
+
+def _row(action: str) -> InterruptionRule:
+    return next(r for r in INTERRUPTION_TABLE if r.action == action)
+
+
+#: The shortest interruption that omits the next dose within the cycle (7 days) [?].
+OMIT_NEXT_MIN_DAYS: Final = _row("omit_next").min_days
+#: The shortest interruption that modifies the next cycle (14 days) [?].
+MODIFY_CYCLE_MIN_DAYS: Final = _row("modify_next_cycle").min_days
+#: The shortest interruption after which to consider discontinuation (29: "> 28") [?].
+CONSIDER_STOP_MIN_DAYS: Final = _row("consider_discontinuation").min_days
+
+# Phrases the re-plan messages build from the numbers above, so no message
+# carries a clinical number of its own.
+#: ``at least 6 days`` (between two doses).
+MIN_GAP_TEXT: Final = f"at least {MIN_DAYS_BETWEEN_DOSES} days"
+#: ``>= 14 days`` (an interruption that modifies the next cycle).
+LONG_INTERRUPTION_TEXT: Final = f">= {MODIFY_CYCLE_MIN_DAYS} days"
+#: ``> 28`` (an interruption after which to consider discontinuation).
+VERY_LONG_INTERRUPTION_TEXT: Final = f"> {CONSIDER_STOP_MIN_DAYS - 1}"
+#: ``25%``: the reduction of the total dose.
+REDUCTION_TEXT: Final = f"{((1 - REDUCED_TOTAL_FRACTION) * 100).normalize():f}%"
+#: ``75%``: what remains of the total dose.
+REDUCED_TOTAL_TEXT: Final = f"{(REDUCED_TOTAL_FRACTION * 100).normalize():f}%"
 # [inoplan] The label does not say how the 25% is split: by default every dose of
 # the cycle x 0.75 (1.8 -> 1.35 mg/m2; 1.5 -> 1.125 mg/m2). ``--reduced-doses``
 # sets another split, checked to total exactly 75% of the cycle's regimen.
 #: Doses per cycle at the second modification level [?]; which days is the clinician's choice.
 TWO_DOSES_PER_CYCLE: Final = 2
+#: ``2 doses per cycle``.
+TWO_DOSES_TEXT: Final = f"{TWO_DOSES_PER_CYCLE} doses per cycle"
 
 #: What an event's reason is about [inoplan]: besides the free text, so a rule can act on
 #: it (a held day 8/15 for a low count warns, below).
@@ -396,152 +386,6 @@ LATE_CYCLE_NOTE: Final = (
     "suspected to be drug-related"
 )
 
-# --- Preparation and administration (spec section 7) --------------------------------
-# US PI 2.4, EU SmPC 6.6. Only the numbers the spec gives; what it does not give is
-# ``None`` here and shown to the user as not known, never filled in.
-
-
-class Vial(NamedTuple):
-    """A single-dose vial of one market, as the spec describes it.
-
-    ``usable_mg`` is the drug the vial delivers after reconstitution, used to count
-    vials and waste. ``water_ml`` and ``deliverable_ml`` are ``None`` where the spec
-    does not give them; ``usable_mg_evidence`` says how sure the usable amount is.
-    """
-
-    market: str
-    label: str
-    usable_mg: Decimal
-    mg_per_ml: Decimal
-    water_ml: Decimal | None
-    deliverable_ml: Decimal | None
-    evidence: Evidence
-    usable_mg_evidence: Evidence
-    note: str | None = None
-
-
-VIALS: Final = {
-    "us": Vial(
-        market="us",
-        label="US 0.9 mg vial",
-        usable_mg=Decimal("0.9"),
-        mg_per_ml=Decimal("0.25"),
-        water_ml=Decimal("4"),
-        deliverable_ml=Decimal("3.6"),
-        evidence="L",
-        usable_mg_evidence="L",
-    ),
-    "eu": Vial(
-        market="eu",
-        label="EU 1 mg vial",
-        usable_mg=Decimal("1"),
-        mg_per_ml=Decimal("0.25"),
-        water_ml=None,
-        deliverable_ml=None,
-        evidence="L",
-        # The spec gives 1 mg per vial but not whether all of it can be withdrawn.
-        usable_mg_evidence="?",
-        note=(
-            "EU vial: the water volume per vial and the deliverable volume are not in "
-            "inoplan's rules; take them from the SmPC. Vial count and waste assume the whole "
-            "1 mg can be withdrawn"
-        ),
-    ),
-}
-MARKETS: Final = tuple(VIALS)
-DEFAULT_MARKET: Final = "us"
-
-#: Dilute with 0.9% sodium chloride to this total volume [L].
-FINAL_VOLUME_ML: Final = Decimal("50")
-DILUENT: Final = "0.9% sodium chloride"
-RECONSTITUTION_FLUID: Final = "Sterile Water for Injection"
-#: Infuse over 1 hour at 50 mL/h at room temperature [L].
-INFUSION_RATE_ML_PER_H: Final = Decimal("50")
-INFUSION_HOURS: Final = 1
-#: At most this many hours from reconstitution to dilution [L, 3/2024].
-RECONSTITUTION_TO_DILUTION_MAX_H: Final = 4
-#: At most this many hours from reconstitution to the end of the infusion [L, 3/2024].
-RECONSTITUTION_TO_INFUSION_END_MAX_H: Final = 8
-#: Final concentration range for the 50 mL bag, mg/mL, from one hospital manual [?]:
-#: warn outside it, never refuse. (The syringe range 0.025-0.1 mg/mL is not used:
-#: inoplan prepares the 50 mL bag only.)
-FINAL_MG_PER_ML_RANGE: Final = (Decimal("0.01"), Decimal("0.1"))
-FINAL_MG_PER_ML_EVIDENCE: Final[Evidence] = "?"
-#: Precision a pharmacy can measure [inoplan]: the volume drawn into a syringe is
-#: shown to 0.01 mL (a 1 mL syringe is graduated in 0.01 mL; ``ML_STEP``); the
-#: saline is shown to 0.1 mL, "to a total of 50 mL", as bags are not filled to
-#: 0.01 mL. The exact figures stay in the JSON worksheet.
-DILUENT_SHOWN_STEP_ML: Final = Decimal("0.1")
-#: Whole-vial awareness [inoplan]: when the last vial supplies less than this share
-#: of the dose (0.91 mg = one 0.9 mg vial + 0.01 mg from a second), the worksheet
-#: says so, with the waste, and names dose rounding as the institution's decision.
-#: It never rounds on its own.
-EXTRA_VIAL_SHARE_PCT: Final = Decimal(5)
-#: Many institutions round doses of biologics and cytotoxics to the nearest vial
-#: size within 5-10% (HOPA dose-rounding guidance) [S].
-DOSE_ROUNDING_POLICY_NOTE: Final = (
-    "many institutions round doses to the nearest vial size within 5-10% (HOPA "
-    "dose-rounding guidance); whether to is an institutional policy decision "
-    "(inoplan worklist --round-within, off by default)"
-)
-#: "Start infusion by" is derived, not a label limit: the 8-hour limit from
-#: reconstitution to the end of the infusion, minus the 1-hour infusion.
-START_BY_DERIVATION: Final = (
-    "derived: the 8 h limit from reconstitution to the end of the infusion, minus the 1 h "
-    "infusion"
-)
-#: Concentrations are shown to this step (0.0292 mg/mL): 0.01 would hide the range check.
-CONCENTRATION_STEP: Final = Decimal("0.0001")
-
-#: Handling instructions printed on every worksheet, in order.
-PREPARATION_STEPS: Final = (
-    Reminder("swirl", "Swirl gently to dissolve; do not shake", "L"),
-    Reminder(
-        "light",
-        "Protect the reconstituted and the diluted solution from light; do not freeze",
-        "L",
-    ),
-    Reminder("room_temperature", "Infuse at room temperature", "L"),
-    Reminder("no_push", "Not as an IV push or bolus", "S"),
-    Reminder(
-        "filter",
-        "Filtering is not required; if filtered, use a PES, PVDF or hydrophilic polysulfone "
-        "filter, not nylon or mixed cellulose ester (MCE)",
-        "S",
-    ),
-    Reminder(
-        "vials_storage",
-        "Unopened vials: refrigerate at 2-8 C in the carton, protect from light, do not freeze",
-        "S",
-    ),
-)
-#: Per-step storage limits changed in 3/2024 and are not confirmed [?]: never printed.
-STORAGE_LIMITS_NOTE: Final = (
-    f"Per-step storage limits are not printed (changed in the 3/2024 label; {VERIFY_NOTE})"
-)
-#: The 3/2024 US label also describes syringe administration [L, headings only].
-SYRINGE_NOTE: Final = (
-    "This worksheet is for the 50 mL infusion bag; the US label (3/2024) also describes "
-    f"administration by syringe, not covered here ({VERIFY_NOTE})"
-)
-
-
-def largest_plausible_dose_mg() -> Decimal:
-    """The largest dose any plan can give: the largest plausible BSA x the largest mg/m2.
-
-    4.0 m2 x 0.8 mg/m2 = 3.2 mg. A dose above it is refused as a typing error.
-    """
-    largest_mg_per_m2 = max(v for r in REGIMENS.values() for v in r.mg_per_m2.values())
-    return BSA_M2_RANGE[1] * largest_mg_per_m2
-
-
-# --- Plausible input (reliability) [inoplan] --------------------------------------
-
-#: The years a course may start in. A start date outside them is taken for a
-#: typing error (2206 or 0226 for 2026) and refused (exit status 2); near year
-#: 9999 the plan's dates could not even be computed.
-START_YEAR_RANGE: Final = (2000, 2099)
-
 # --- Clinic days (spec section 3) [inoplan] ------------------------------------------
 #
 # How a dose on a closed day is moved. The window and the 6-day minimum above are
@@ -555,169 +399,3 @@ MAX_DAY1_SHIFT_DAYS: Final = 28
 # [inoplan] When two open days inside a window are equally near the planned day,
 # clinic.py takes the one that does not delay the next cycle, then the later one:
 # a tie never brings a dose closer to the previous dose than the regimen's 7 days.
-
-# --- Dose modifications from laboratory values (spec section 6) -------------------
-#
-# Units: ANC and platelets in x 10^9/L (= x 10^3/mm3 = x 10^3/uL); bilirubin, AST
-# and ALT as measured, with their upper limit of normal (ULN) in the same unit.
-
-
-class Action(str, Enum):
-    """What a rule says about the next dose, from mildest to most severe."""
-
-    GIVE = "give"
-    HOLD = "hold"
-    DISCONTINUE = "discontinue"
-
-    @property
-    def severity(self) -> int:
-        return {"give": 0, "hold": 1, "discontinue": 2}[self.value]
-
-
-#: Hematologic thresholds, x 10^9/L [L].
-ANC_THRESHOLD: Final = Decimal(1)
-PLATELET_THRESHOLD: Final = Decimal(50)
-#: US label: discontinue if low counts persist longer than this and are
-#: suspected drug-related (the suspicion is the clinician's) [L].
-HEMATOLOGIC_PERSIST_DAYS: Final = LATE_CYCLE_DAYS
-#: Liver tests, multiples of the ULN [L].
-BILIRUBIN_ULN_LIMIT: Final = Decimal("1.5")
-TRANSAMINASE_ULN_LIMIT: Final = Decimal("2.5")
-#: CTCAE grade from which other non-hematologic toxicity holds the dose [?].
-OTHER_TOXICITY_HOLD_GRADE: Final = 2
-#: Infusion-related reaction severities, as ``inoplan check --irr`` takes them.
-IRR_SEVERITIES: Final = ("none", "mild", "moderate", "severe", "life-threatening")
-
-
-class ModificationRule(NamedTuple):
-    """One row of the spec's dose-modification tables, quoted."""
-
-    key: str
-    table: str
-    condition: str
-    action: str
-    evidence: Evidence
-
-    @property
-    def quote(self) -> str:
-        text = f"{self.condition}: {self.action}"
-        if self.evidence == "?":
-            return f"{text} ({VERIFY_NOTE})"
-        return text
-
-
-HEMATOLOGIC_DAYS_8_15: Final = ModificationRule(
-    "hematologic_days_8_15",
-    "dose modifications",
-    "Doses on days 8 and 15",
-    "not interrupted for neutropenia or thrombocytopenia; interruptions within a cycle "
-    "are for non-hematologic toxicity",
-    "L",
-)
-ANC_NORMAL_BASELINE: Final = ModificationRule(
-    "anc_baseline_normal",
-    "hematologic toxicity (day 1)",
-    "Pre-treatment ANC >= 1 x 10^9/L",
-    "if ANC falls, hold the next cycle until ANC >= 1 x 10^9/L; US: discontinue if low "
-    "ANC persists > 28 days and is suspected drug-related",
-    "L",
-)
-PLATELETS_NORMAL_BASELINE: Final = ModificationRule(
-    "platelets_baseline_normal",
-    "hematologic toxicity (day 1)",
-    "Pre-treatment platelets >= 50 x 10^9/L",
-    "if platelets fall, hold the next cycle until platelets >= 50 x 10^9/L; US: "
-    "discontinue if low platelets persist > 28 days and is suspected drug-related",
-    "L",
-)
-LOW_BASELINE: Final = ModificationRule(
-    "counts_baseline_low",
-    "hematologic toxicity (day 1)",
-    "Pre-treatment ANC < 1 x 10^9/L and/or platelets < 50 x 10^9/L",
-    "if counts fall, hold the next cycle until (a) ANC and platelets recover to at least "
-    "the prior cycle's baseline, or (b) ANC >= 1 x 10^9/L and platelets >= 50 x 10^9/L, "
-    "or (c) stable or improved disease on the latest marrow and the fall is judged due to "
-    "the disease (clinician's judgement)",
-    "L",
-)
-PLATELETS_TRANSFUSION: Final = ModificationRule(
-    "platelets_transfusion",
-    "hematologic toxicity (day 1)",
-    "Platelet counts used for dosing",
-    "are independent of transfusion",
-    "L",
-)
-VOD: Final = ModificationRule(
-    "vod",
-    "non-hematologic toxicity",
-    "VOD/SOS or other severe liver toxicity",
-    "permanently discontinue",
-    "L",
-)
-LIVER: Final = ModificationRule(
-    "liver_tests",
-    "non-hematologic toxicity",
-    "Total bilirubin > 1.5 x ULN and AST/ALT > 2.5 x ULN",
-    "hold until bilirubin <= 1.5 x ULN and AST/ALT <= 2.5 x ULN before each dose, unless "
-    "due to Gilbert's syndrome or hemolysis; permanently discontinue if bilirubin or "
-    "AST/ALT does not recover",
-    "L",
-)
-IRR: Final = ModificationRule(
-    "infusion_reaction",
-    "non-hematologic toxicity",
-    "Infusion-related reaction",
-    "interrupt the infusion; severe or life-threatening: permanently discontinue",
-    "L",
-)
-OTHER_TOXICITY: Final = ModificationRule(
-    "other_toxicity",
-    "non-hematologic toxicity",
-    "Other non-hematologic toxicity >= grade 2 (CTCAE)",
-    "hold until grade 1 or pre-treatment grade before each dose",
-    "?",
-)
-
-#: Plausible laboratory input [inoplan]: a count above these is almost surely in
-#: another unit (cells/mm3 instead of x 10^9/L) and is refused, not guessed.
-ANC_RANGE: Final = (Decimal(0), Decimal(100))
-PLATELET_RANGE: Final = (Decimal(0), Decimal(2000))
-
-# --- Provenance and interchange (issue 9: verify, FHIR export) [inoplan] ----------
-
-#: The dosing policy recorded in every plan (spec section 8): the label names no
-#: weight type, formula, cap or rounding; these are inoplan's documented choices.
-POLICY_WEIGHT: Final = "actual body weight"
-POLICY_BSA_ROUNDING: Final = "half-up to 0.01 m2"
-POLICY_DOSE_ROUNDING: Final = "half-up to 0.01 mg"
-#: Spec section 7: `--market us|eu`, default us. Plans record the default until
-#: the planner takes a market of its own; the market changes vials, not doses.
-POLICY_MARKET: Final = DEFAULT_MARKET
-
-#: FHIR export. Codes used are only those seen in published guides: SNOMED CT
-#: 301898006 "Body surface area (observable entity)" (mCODE normalization-basis
-#: value set), 47625008 "Intravenous route (qualifier value)" (mCODE examples),
-#: LOINC 8302-2 body height and 29463-7 body weight (FHIR R4 vital signs). The
-#: drug itself is sent as text: no RxNorm code has been confirmed here.
-FHIR_DRUG_TEXT: Final = "inotuzumab ozogamicin (BESPONSA)"
-FHIR_INFUSION_TEXT: Final = "intravenous infusion over 1 hour"
-
-# --- Calendar export (ICS) and batch runs -------------------------------------------
-
-#: Infuse over 1 hour [L] (spec section 7) ...
-INFUSION_MINUTES: Final = 60
-#: ... then observe for at least 1 hour after the end [L] (spec section 5). A timed
-#: calendar event covers both [inoplan].
-OBSERVATION_MINUTES: Final = 60
-#: Premedication reminder before a timed infusion, in minutes [inoplan].
-DEFAULT_TIMED_REMINDER_MINUTES: Final = 60
-#: Premedication reminder on the day of an all-day infusion event (hour, minute) [inoplan].
-DEFAULT_ALL_DAY_REMINDER_AT: Final = (8, 0)
-#: A reminder may come at most this many days before the infusion [inoplan].
-MAX_REMINDER_DAYS: Final = 7
-#: ``--lab-events``: the pre-dose blood tests as an all-day event this many days
-#: before each dose, so results are back before the infusion. The label says
-#: only "before each dose" [inoplan].
-LAB_EVENT_DAYS_BEFORE: Final = 1
-#: Calendar categories of the exported events [inoplan].
-ICS_CATEGORIES: Final = ("Inotuzumab ozogamicin", "Chemotherapy")
