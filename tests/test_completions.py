@@ -20,8 +20,9 @@ from typer._click.shell_completion import CompletionItem
 from typer._completion_classes import FishComplete, PowerShellComplete, ZshComplete
 from typer.testing import CliRunner
 
-from inoplan.cli.app import PlanFormat, app
+from inoplan.cli.app import app
 from inoplan.cli.complete import PlainFishComplete, PlainPowerShellComplete, PlainZshComplete
+from inoplan.cli.options import PlanFormat
 
 _GEN = Path(__file__).resolve().parent.parent / "scripts" / "gen_completions.py"
 _spec = importlib.util.spec_from_file_location("gen_completions", _GEN)

@@ -225,7 +225,9 @@ def test_main_can_run_again_with_another_command(
         assert done.value.code == 0
         assert capsys.readouterr().out.startswith(expected.replace("C", "patient_id,"))
     assert [c.callback for c in app.registered_commands] == before  # all put back
-    assert cli.schedule in before and cli.bsa_command in before
+    from inoplan.cli import bsa, schedule
+
+    assert schedule.schedule in before and bsa.bsa_command in before
 
 
 @pytest.mark.parametrize(
