@@ -19,10 +19,7 @@ import pytest
 import typer.main
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer._click import Context
-from typer._click.exceptions import BadParameter
-from typer._coercion import build_runtime_param
-from typer.core import _TyperParameter
+from typer import BadParameter, Context
 
 from inoplan.cli import typer_speedups as fastparams
 from inoplan.cli.app import app
@@ -108,18 +105,18 @@ def test_importing_the_cli_stays_cheap() -> None:
 # --- the coercion itself ---------------------------------------------------------------
 
 
-def _params() -> list[tuple[str, _TyperParameter, Context]]:
+def _params() -> list[tuple[str, Any, Context]]:
     """Every parameter of every command, with a context like the one Click makes."""
     group = typer.main.get_command(app)
     root = Context(group, help_option_names=["-h", "--help"])
-    found: list[tuple[str, _TyperParameter, Context]] = []
+    found: list[tuple[str, Any, Context]] = []
     for p in group.params:
-        assert isinstance(p, _TyperParameter)
+        assert hasattr(p, "type_descriptor")  # a Typer parameter
         found.append(("inoplan", p, root))
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         ctx = Context(command, parent=root)
         for p in command.params:
-            assert isinstance(p, _TyperParameter)
+            assert hasattr(p, "type_descriptor")  # a Typer parameter
             found.append((name, p, ctx))
     return found
 
@@ -140,7 +137,7 @@ def test_install_reaches_subcommands_and_help_options() -> None:
     assert count == len(_params()) + len(group.commands) + 1  # type: ignore[attr-defined]
 
 
-def _outcome(runtime: Any, value: object, param: _TyperParameter, ctx: Context) -> object:
+def _outcome(runtime: Any, value: object, param: Any, ctx: Context) -> object:
     try:
         return ("value", runtime.coerce(value, param=param, ctx=ctx))
     except BadParameter as e:
@@ -161,7 +158,7 @@ def test_fast_coercion_matches_typers_own(value: object) -> None:
         cheap = fastparams.cheap_runtime_param(param.type_descriptor)
         if cheap is None:
             continue  # Typer's own coercion (the test above lists such options)
-        original = build_runtime_param(param.type_descriptor)
+        original = fastparams.build_runtime_param(param.type_descriptor)
         assert _outcome(cheap, value, param, ctx) == _outcome(original, value, param, ctx)
 
 
@@ -192,7 +189,6 @@ ALL: list[str] = []  # marker: every registered command
 def test_a_run_builds_only_the_command_it_runs(
     argv: list[str], env: str | None, built: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inoplan.cli import app as cli
 
     monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     if env:
@@ -203,7 +199,7 @@ def test_a_run_builds_only_the_command_it_runs(
         typer.main.get_command_name(c.name or c.callback.__name__)  # type: ignore[union-attr]
         for c in app.registered_commands
     ]
-    cli.only_the_command_asked_for(argv)
+    fastparams.only_the_command_asked_for(app, argv)
     group = typer.main.get_command(app)
     assert list(group.commands) == (every if built is ALL else built)  # type: ignore[attr-defined]
 
@@ -243,7 +239,6 @@ def test_main_can_run_again_with_another_command(
 def test_a_tab_press_builds_only_the_command_typed_in_full(
     env: dict[str, str], only: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inoplan.cli import app as cli
 
     monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     for name in ("COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS"):
@@ -252,6 +247,6 @@ def test_a_tab_press_builds_only_the_command_typed_in_full(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     every = len(app.registered_commands)
-    cli.only_the_command_asked_for([])
+    fastparams.only_the_command_asked_for(app, [])
     built = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert built == [only] if only else len(built) == every

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
-import typer.main
 from typer.core import TyperGroup
 
 from inoplan import __version__
@@ -135,25 +134,29 @@ class InoplanGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer._click.exceptions import ClickException, NoArgsIsHelpError
-
         from inoplan.cli import typer_speedups
 
         typer_speedups.install(self, recurse=False)  # keeps pydantic out of start-up
+        prog_name = prog_name or PROG
+        if complete_var is None:
+            complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(complete_var):
+            # A Tab press: set up to answer without Rich or pydantic value checks.
+            typer_speedups.prepare_completion()
         try:
             rv = super().main(
                 args=args,
-                prog_name=prog_name or PROG,
+                prog_name=prog_name,
                 complete_var=complete_var,
                 standalone_mode=False,
                 **extra,
             )
         except InoplanError as e:
             _fail(e.message, e.exit_code)
-        except NoArgsIsHelpError as e:
+        except typer_speedups.NoArgsIsHelpError as e:
             typer.echo(e.format_message())
             sys.exit(ExitStatus.USAGE)
-        except ClickException as e:
+        except typer.TyperException as e:  # Click's usage errors
             _fail(e.format_message().replace("Value error, ", ""), ExitStatus.USAGE)
         except _Escape as e:
             if isinstance(e.original, BrokenPipeError):
@@ -181,19 +184,6 @@ class InoplanGroup(TyperGroup):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else ExitStatus.OK)
-
-    def _main_shell_completion(
-        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
-    ) -> None:
-        # Runs on every invocation; only a Tab press (the completion variable set)
-        # goes further, set up to answer without Rich or pydantic value checks.
-        if complete_var is None:
-            complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
-        if os.environ.get(complete_var):
-            from inoplan.cli.complete import prepare_completion
-
-            prepare_completion()
-        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def invoke(self, ctx: Any) -> Any:
         # Typer turns Ctrl-C into exit status 130 and a closed pipe into 1;
@@ -224,60 +214,16 @@ app = typer.Typer(
 
 def main(prog_name: str = PROG) -> None:
     """Entry point: the app, with Ctrl-C ending the process as SIGINT does."""
-    every = list(app.registered_commands)
-    only_the_command_asked_for(sys.argv[1:])
+    from inoplan.cli import typer_speedups
+
+    restore = typer_speedups.only_the_command_asked_for(app, sys.argv[1:])
     handle_sigterm()
     try:
         app(prog_name=prog_name)
     except KeyboardInterrupt as e:  # pragma: no cover - the process dies (see test_output)
         interrupted(e)
     finally:
-        app.registered_commands[:] = every  # for callers that run main() again
-
-
-def _completed_words() -> list[str]:
-    """The words of a completion request already typed in full, after ``inoplan``.
-
-    bash sends ``COMP_WORDS`` and ``COMP_CWORD`` (the word being completed);
-    zsh, fish and PowerShell send ``_TYPER_COMPLETE_ARGS`` (the line so far).
-    """
-    words = os.environ.get("COMP_WORDS")
-    if words is not None:
-        try:
-            cword = int(os.environ.get("COMP_CWORD", ""))
-        except ValueError:
-            return []
-        return words.split()[1:cword]
-    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-    parts = line.split()
-    if parts and not line[-1:].isspace():
-        parts = parts[:-1]  # the last word is still being typed
-    return parts[1:]
-
-
-def only_the_command_asked_for(argv: Sequence[str]) -> None:
-    """Let Typer build only the command on the command line.
-
-    Typer turns every registered command into a Click command at each start
-    (about 0.6 ms for one with as many options as ``schedule``), though a run
-    uses one. When the first word is a command's name, the others are
-    dropped from ``app`` (:func:`main` puts them back); help, typing errors
-    and command groups keep them all. A Tab press does the same once the
-    command's name is typed in full; while it is still being typed, every
-    command is offered.
-    """
-    if os.environ.get("_INOPLAN_COMPLETE"):
-        argv = _completed_words()
-    if not argv or argv[0].startswith("-"):
-        return
-    wanted = [
-        info
-        for info in app.registered_commands
-        if (info.name or typer.main.get_command_name(getattr(info.callback, "__name__", "")))
-        == argv[0]
-    ]
-    if wanted:
-        app.registered_commands[:] = wanted
+        restore()
 
 
 def _version(value: bool) -> None:
