@@ -250,3 +250,127 @@ def test_a_tab_press_builds_only_the_command_typed_in_full(
     fastparams.only_the_command_asked_for(app, [])
     built = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert built == [only] if only else len(built) == every
+
+
+# --- a Typer whose internals changed: stock Typer behaviour, never a traceback -----------
+
+# Each prelude changes one Typer internal the speed-ups rely on, the way a newer
+# Typer might, without breaking Typer itself; then the real entry point runs.
+CHANGED_INTERNALS = {
+    "a method's parameters renamed": (
+        "import typer._coercion as m\n"
+        "m.RuntimeParam._coerce_value = lambda self, raw, parameter, context: raw\n"
+    ),
+    "a class gone": "import typer._coercion as m\ndel m.RuntimeParam\n",
+    "a helper's parameter renamed": (
+        "import typer.main as m\nm.get_command_name = lambda text: text.lower().replace('_', '-')\n"
+    ),
+}
+
+BROKEN_PROBE = """
+import json, os, sys
+exec(sys.argv[2])
+sys.argv = ["inoplan", *json.loads(sys.argv[1])]
+from inoplan.__main__ import run
+try:
+    run()
+except SystemExit as e:
+    status = e.code
+from inoplan.cli import typer_speedups
+sys.stdout.flush()
+sys.stderr.write("\\n" + json.dumps({
+    "status": status, "fast": typer_speedups.AVAILABLE, "pydantic": "pydantic" in sys.modules
+}) + "\\n")
+"""
+
+
+def run_changed(
+    prelude: str, args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], str, str]:
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("_INOPLAN_", "COMP_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_PROBE, json.dumps(args), prelude],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        check=False,
+    )
+    *said, report = done.stderr.strip().splitlines()
+    return json.loads(report), done.stdout, "\n".join(said).strip()
+
+
+@pytest.mark.parametrize("prelude", CHANGED_INTERNALS.values(), ids=CHANGED_INTERNALS.keys())
+def test_a_changed_typer_internal_falls_back_to_stock_typer(prelude: str, tmp_path: Path) -> None:
+    # A plan: made, whole, by Typer's own (pydantic) coercion, nothing on stderr.
+    report, out, err = run_changed(prelude, [*PLAN, "--format", "json"], tmp_path)
+    assert report == {"status": 0, "fast": False, "pydantic": True}
+    assert len(json.loads(out)["cycles"]) == 6 and err == ""
+
+    # A bad choice: Typer's own message on one line, exit 2, no traceback.
+    bad = ["schedule", "--start", "2026-12-01", "--bsa", "1.8", "--response", "maybe"]
+    report, out, err = run_changed(prelude, bad, tmp_path)
+    assert report["status"] == 2 and out == ""
+    assert err == (
+        "inoplan: error: Invalid value for '--response': "
+        "'maybe' is not one of 'pending', 'none', 'cr', 'cri'."
+    )
+
+    # No command: the help, exit 2, as before.
+    report, out, err = run_changed(prelude, [], tmp_path)
+    assert report["status"] == 2 and "schedule" in out and "Traceback" not in err
+
+    # A Tab press: Typer's own completion answers.
+    tab = {
+        "_INOPLAN_COMPLETE": "complete_bash",
+        "COMP_WORDS": "inoplan schedule --response ",
+        "COMP_CWORD": "3",
+    }
+    report, out, err = run_changed(prelude, [], tmp_path, tab)
+    assert out.split() == ["pending", "none", "cr", "cri"] and err == ""
+
+
+def test_a_failure_while_installing_leaves_typers_own_coercion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def changed(descriptor: object) -> None:
+        raise AttributeError("'TypeDescriptor' object has no attribute 'parameter_info'")
+
+    monkeypatch.setattr(fastparams, "cheap_runtime_param", changed)
+    group = typer.main.get_command(app)
+    assert fastparams.install(group) == 0
+    assert all(p._runtime_param is None for _cmd, p, _ in _params())  # nothing half-done
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(app, [*PLAN, "--format", "json"])
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["cycles"]) == 6
+    r = CliRunner().invoke(app, [*PLAN[:3], "--bsa", "1.8", "--response", "maybe"])
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("inoplan: error: Invalid value for '--response'")
+
+
+def test_a_failure_while_preparing_a_tab_press_leaves_typers_completion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def changed(cls: object, name: str) -> None:
+        raise TypeError("add_completion_class() takes 1 positional argument")
+
+    monkeypatch.setattr(fastparams, "add_completion_class", changed)
+    monkeypatch.setattr(
+        fastparams._TyperParameter, "process_value", fastparams._TyperParameter.process_value
+    )
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(
+        app,
+        [],
+        env={
+            "_INOPLAN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "inoplan schedule --response c",
+            "COMP_CWORD": "3",
+        },
+        prog_name="inoplan",
+    )
+    assert r.exit_code == 0 and r.stdout.split() == ["cr", "cri"] and r.stderr == ""
