@@ -374,3 +374,67 @@ def test_a_failure_while_preparing_a_tab_press_leaves_typers_completion(
         prog_name="inoplan",
     )
     assert r.exit_code == 0 and r.stdout.split() == ["cr", "cri"] and r.stderr == ""
+
+
+LOADED_COMMANDS = """
+import json, sys
+sys.argv = ["inoplan", *json.loads(sys.argv[1])]
+from inoplan.__main__ import run
+try:
+    run()
+except SystemExit:
+    pass
+from inoplan.cli.app import COMMAND_MODULES
+sys.stdout.flush()
+loaded = [n for n in COMMAND_MODULES if "inoplan.cli." + n in sys.modules]
+sys.stderr.write("\\n" + json.dumps(loaded) + "\\n")
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "loaded"),
+    [
+        (["bsa", "--height", "170", "--weight", "70"], {}, ["bsa"]),
+        ([*PLAN, "--format", "csv"], {}, ["schedule"]),
+        (["--help"], {}, ALL),
+        (["frobnicate"], {}, ALL),  # so the error can list the commands
+        (["--version"], {}, ALL),
+        (
+            [],
+            {
+                "_INOPLAN_COMPLETE": "complete_bash",
+                "COMP_WORDS": "inoplan batch x.csv --tz E",
+                "COMP_CWORD": "4",
+            },
+            ["batch"],
+        ),
+        (
+            [],
+            {"_INOPLAN_COMPLETE": "complete_bash", "COMP_WORDS": "inoplan ba", "COMP_CWORD": "1"},
+            ALL,
+        ),
+    ],
+)
+def test_the_program_loads_only_the_command_it_runs(
+    args: list[str], env: dict[str, str], loaded: list[str], tmp_path: Path
+) -> None:
+    import os
+
+    from inoplan.cli.app import COMMAND_MODULES
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("_INOPLAN_", "COMP_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_COMMANDS, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**clean, **env},
+        check=False,
+    )
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == (
+        list(COMMAND_MODULES) if loaded is ALL else loaded
+    )
+    if args[:1] == ["bsa"]:
+        assert done.stdout.startswith("mosteller  1.82 m2")  # and it ran
+    if env:
+        assert "Europe/Berlin" in done.stdout.split() or "batch" in done.stdout.split()

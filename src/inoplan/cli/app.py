@@ -250,9 +250,9 @@ def _root(
     """
 
 
-# Each command lives in its own module and registers itself on ``app`` when
-# imported. They are imported here, in the order the help lists them: a new
-# command module is added to this list.
+# Each command lives in its own module, named as the command, and registers
+# itself on ``app`` when imported. They are imported here, in the order the help
+# lists them: a new command module is added to this list.
 COMMAND_MODULES = (
     "schedule",
     "replan",
@@ -266,9 +266,26 @@ COMMAND_MODULES = (
 
 
 def _import_commands() -> None:
+    """Import the command modules: all, or only the one the ``inoplan`` program runs.
+
+    A run uses one command, and each module costs start-up time to load, so
+    when the program starts with a command's name (see
+    :data:`inoplan.cli.entry_argv`) only that command is loaded. Help, a
+    mistyped command, a Tab press before the command is typed in full, and any
+    other import of this module load them all.
+    """
     from importlib import import_module
 
-    for name in COMMAND_MODULES:
+    import inoplan.cli
+
+    names: tuple[str, ...] = COMMAND_MODULES
+    if inoplan.cli.entry_argv is not None:
+        from inoplan.cli.typer_speedups import command_word
+
+        word = command_word(inoplan.cli.entry_argv)
+        if word in COMMAND_MODULES:
+            names = (word,)
+    for name in names:
         import_module(f"inoplan.cli.{name}")
 
 

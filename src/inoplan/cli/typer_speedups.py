@@ -337,6 +337,21 @@ def _completed_words() -> list[str]:
     return parts[1:]
 
 
+def command_word(argv: Sequence[str]) -> str | None:
+    """The word in the place of a command's name: the first of ``argv``, or of a Tab press.
+
+    ``None`` when there is none (no words, an option first, or a Tab press
+    still typing the command's name). Uses no Typer internal.
+    """
+    import os
+
+    if os.environ.get("_INOPLAN_COMPLETE"):
+        argv = _completed_words()
+    if not argv or argv[0].startswith("-"):
+        return None
+    return argv[0]
+
+
 def _nothing_to_restore() -> None:
     pass
 
@@ -352,21 +367,18 @@ def only_the_command_asked_for(app: Any, argv: Sequence[str]) -> Callable[[], No
     the command's name is typed in full; while it is still being typed, every
     command is offered. On any failure every command stays.
     """
-    import os
-
     if not AVAILABLE:
         return _nothing_to_restore
     try:
         every = list(app.registered_commands)
-        if os.environ.get("_INOPLAN_COMPLETE"):
-            argv = _completed_words()
-        if not argv or argv[0].startswith("-"):
+        word = command_word(argv)
+        if word is None:
             return _nothing_to_restore
         wanted = [
             info
             for info in every
             if (info.name or typer.main.get_command_name(getattr(info.callback, "__name__", "")))
-            == argv[0]
+            == word
         ]
         if not wanted:
             return _nothing_to_restore
