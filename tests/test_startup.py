@@ -398,7 +398,8 @@ sys.stderr.write("\\n" + json.dumps(loaded) + "\\n")
         ([*PLAN, "--format", "csv"], {}, ["schedule"]),
         (["--help"], {}, ALL),
         (["frobnicate"], {}, ALL),  # so the error can list the commands
-        (["--version"], {}, ALL),
+        (["--version"], {}, []),
+        (["--version", "bsa"], {}, ALL),
         (
             [],
             {

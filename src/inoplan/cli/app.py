@@ -270,9 +270,10 @@ def _import_commands() -> None:
 
     A run uses one command, and each module costs start-up time to load, so
     when the program starts with a command's name (see
-    :data:`inoplan.cli.entry_argv`) only that command is loaded. Help, a
-    mistyped command, a Tab press before the command is typed in full, and any
-    other import of this module load them all.
+    :data:`inoplan.cli.entry_argv`) only that command is loaded, and for
+    ``inoplan --version`` none. Help, a mistyped command, a Tab press before
+    the command is typed in full, and any other import of this module load
+    them all.
     """
     from importlib import import_module
 
@@ -285,6 +286,8 @@ def _import_commands() -> None:
         word = command_word(inoplan.cli.entry_argv)
         if word in COMMAND_MODULES:
             names = (word,)
+        elif inoplan.cli.entry_argv == ["--version"]:
+            names = ()  # answered by the root option before any command
     for name in names:
         import_module(f"inoplan.cli.{name}")
 
