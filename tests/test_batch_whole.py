@@ -97,7 +97,7 @@ def test_patient_ids_named_like_the_runs_files_keep_their_plans(
         assert {r["patient_id"] for r in csv.DictReader(io.StringIO(mine))} == {"plan"}
         assert len(mine.splitlines()) == 1 + 9
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["schema"] == "inoplan.services.batch-summary/1"
+    assert summary["schema"] == "inoplan.batch-summary/1"
     assert summary["planned"] == 3 and summary["patient_folder"] == "patients"
     # The run's plan.csv holds every patient's doses: 3 x 9 = 27 rows.
     assert len((out / "plan.csv").read_text(encoding="utf-8").splitlines()) == 1 + 27

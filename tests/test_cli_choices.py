@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from inoplan.cli import app as cli
+from inoplan.cli import check, options
 from inoplan.domain import rules
 
 
 def test_bsa_formula_choices_are_the_rules_formulas() -> None:
-    assert tuple(f.value for f in cli.BsaFormula) == rules.BSA_FORMULAS
+    assert tuple(f.value for f in options.BsaFormula) == rules.BSA_FORMULAS
 
 
 def test_market_choices_are_the_rules_markets() -> None:
-    assert tuple(m.value for m in cli.Market) == rules.MARKETS
+    assert tuple(m.value for m in options.Market) == rules.MARKETS
 
 
 def test_infusion_reaction_choices_are_the_rules_severities() -> None:
-    assert tuple(i.value for i in cli.IrrChoice) == rules.IRR_SEVERITIES
+    assert tuple(i.value for i in check.IrrChoice) == rules.IRR_SEVERITIES
 
 
 def test_response_and_mrd_are_the_enums_the_planner_uses() -> None:
-    assert cli.ResponseChoice is rules.Response
-    assert cli.MrdChoice is rules.Mrd
+    assert options.ResponseChoice is rules.Response
+    assert options.MrdChoice is rules.Mrd
 
 
 def test_command_line_module_does_not_load_the_rules() -> None:

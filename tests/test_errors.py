@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 from inoplan import __version__
 from inoplan.cli import app as cli
-from inoplan.cli.app import PlanFormat, app
+from inoplan.cli.app import app
+from inoplan.cli.options import PlanFormat
 from inoplan.domain import bsa, clinic, plan
 from inoplan.domain.errors import InputError
 from inoplan.inputs import plan_request as request

@@ -33,7 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from inoplan.cli.app import BsaFormula, FirstCycleDays, PlanFormat, app
+from inoplan.cli.app import app
+from inoplan.cli.options import BsaFormula, FirstCycleDays, PlanFormat
 from inoplan.domain.statuses import Mrd, Response
 
 runner = CliRunner()

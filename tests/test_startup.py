@@ -19,10 +19,7 @@ import pytest
 import typer.main
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer._click import Context
-from typer._click.exceptions import BadParameter
-from typer._coercion import build_runtime_param
-from typer.core import _TyperParameter
+from typer import BadParameter, Context
 
 from inoplan.cli import typer_speedups as fastparams
 from inoplan.cli.app import app
@@ -108,18 +105,18 @@ def test_importing_the_cli_stays_cheap() -> None:
 # --- the coercion itself ---------------------------------------------------------------
 
 
-def _params() -> list[tuple[str, _TyperParameter, Context]]:
+def _params() -> list[tuple[str, Any, Context]]:
     """Every parameter of every command, with a context like the one Click makes."""
     group = typer.main.get_command(app)
     root = Context(group, help_option_names=["-h", "--help"])
-    found: list[tuple[str, _TyperParameter, Context]] = []
+    found: list[tuple[str, Any, Context]] = []
     for p in group.params:
-        assert isinstance(p, _TyperParameter)
+        assert hasattr(p, "type_descriptor")  # a Typer parameter
         found.append(("inoplan", p, root))
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         ctx = Context(command, parent=root)
         for p in command.params:
-            assert isinstance(p, _TyperParameter)
+            assert hasattr(p, "type_descriptor")  # a Typer parameter
             found.append((name, p, ctx))
     return found
 
@@ -140,7 +137,7 @@ def test_install_reaches_subcommands_and_help_options() -> None:
     assert count == len(_params()) + len(group.commands) + 1  # type: ignore[attr-defined]
 
 
-def _outcome(runtime: Any, value: object, param: _TyperParameter, ctx: Context) -> object:
+def _outcome(runtime: Any, value: object, param: Any, ctx: Context) -> object:
     try:
         return ("value", runtime.coerce(value, param=param, ctx=ctx))
     except BadParameter as e:
@@ -161,7 +158,7 @@ def test_fast_coercion_matches_typers_own(value: object) -> None:
         cheap = fastparams.cheap_runtime_param(param.type_descriptor)
         if cheap is None:
             continue  # Typer's own coercion (the test above lists such options)
-        original = build_runtime_param(param.type_descriptor)
+        original = fastparams.build_runtime_param(param.type_descriptor)
         assert _outcome(cheap, value, param, ctx) == _outcome(original, value, param, ctx)
 
 
@@ -192,7 +189,6 @@ ALL: list[str] = []  # marker: every registered command
 def test_a_run_builds_only_the_command_it_runs(
     argv: list[str], env: str | None, built: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inoplan.cli import app as cli
 
     monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     if env:
@@ -203,7 +199,7 @@ def test_a_run_builds_only_the_command_it_runs(
         typer.main.get_command_name(c.name or c.callback.__name__)  # type: ignore[union-attr]
         for c in app.registered_commands
     ]
-    cli.only_the_command_asked_for(argv)
+    fastparams.only_the_command_asked_for(app, argv)
     group = typer.main.get_command(app)
     assert list(group.commands) == (every if built is ALL else built)  # type: ignore[attr-defined]
 
@@ -225,7 +221,9 @@ def test_main_can_run_again_with_another_command(
         assert done.value.code == 0
         assert capsys.readouterr().out.startswith(expected.replace("C", "patient_id,"))
     assert [c.callback for c in app.registered_commands] == before  # all put back
-    assert cli.schedule in before and cli.bsa_command in before
+    from inoplan.cli import bsa, schedule
+
+    assert schedule.schedule in before and bsa.bsa_command in before
 
 
 @pytest.mark.parametrize(
@@ -241,7 +239,6 @@ def test_main_can_run_again_with_another_command(
 def test_a_tab_press_builds_only_the_command_typed_in_full(
     env: dict[str, str], only: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inoplan.cli import app as cli
 
     monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     for name in ("COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS"):
@@ -250,6 +247,195 @@ def test_a_tab_press_builds_only_the_command_typed_in_full(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     every = len(app.registered_commands)
-    cli.only_the_command_asked_for([])
+    fastparams.only_the_command_asked_for(app, [])
     built = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert built == [only] if only else len(built) == every
+
+
+# --- a Typer whose internals changed: stock Typer behaviour, never a traceback -----------
+
+# Each prelude changes one Typer internal the speed-ups rely on, the way a newer
+# Typer might, without breaking Typer itself; then the real entry point runs.
+CHANGED_INTERNALS = {
+    "a method's parameters renamed": (
+        "import typer._coercion as m\n"
+        "m.RuntimeParam._coerce_value = lambda self, raw, parameter, context: raw\n"
+    ),
+    "a class gone": "import typer._coercion as m\ndel m.RuntimeParam\n",
+    "a helper's parameter renamed": (
+        "import typer.main as m\nm.get_command_name = lambda text: text.lower().replace('_', '-')\n"
+    ),
+}
+
+BROKEN_PROBE = """
+import json, os, sys
+exec(sys.argv[2])
+sys.argv = ["inoplan", *json.loads(sys.argv[1])]
+from inoplan.__main__ import run
+try:
+    run()
+except SystemExit as e:
+    status = e.code
+from inoplan.cli import typer_speedups
+sys.stdout.flush()
+sys.stderr.write("\\n" + json.dumps({
+    "status": status, "fast": typer_speedups.AVAILABLE, "pydantic": "pydantic" in sys.modules
+}) + "\\n")
+"""
+
+
+def run_changed(
+    prelude: str, args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], str, str]:
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("_INOPLAN_", "COMP_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_PROBE, json.dumps(args), prelude],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        check=False,
+    )
+    *said, report = done.stderr.strip().splitlines()
+    return json.loads(report), done.stdout, "\n".join(said).strip()
+
+
+@pytest.mark.parametrize("prelude", CHANGED_INTERNALS.values(), ids=CHANGED_INTERNALS.keys())
+def test_a_changed_typer_internal_falls_back_to_stock_typer(prelude: str, tmp_path: Path) -> None:
+    # A plan: made, whole, by Typer's own (pydantic) coercion, nothing on stderr.
+    report, out, err = run_changed(prelude, [*PLAN, "--format", "json"], tmp_path)
+    assert report == {"status": 0, "fast": False, "pydantic": True}
+    assert len(json.loads(out)["cycles"]) == 6 and err == ""
+
+    # A bad choice: Typer's own message on one line, exit 2, no traceback.
+    bad = ["schedule", "--start", "2026-12-01", "--bsa", "1.8", "--response", "maybe"]
+    report, out, err = run_changed(prelude, bad, tmp_path)
+    assert report["status"] == 2 and out == ""
+    assert err == (
+        "inoplan: error: Invalid value for '--response': "
+        "'maybe' is not one of 'pending', 'none', 'cr', 'cri'."
+    )
+
+    # No command: the help, exit 2, as before.
+    report, out, err = run_changed(prelude, [], tmp_path)
+    assert report["status"] == 2 and "schedule" in out and "Traceback" not in err
+
+    # A Tab press: Typer's own completion answers.
+    tab = {
+        "_INOPLAN_COMPLETE": "complete_bash",
+        "COMP_WORDS": "inoplan schedule --response ",
+        "COMP_CWORD": "3",
+    }
+    report, out, err = run_changed(prelude, [], tmp_path, tab)
+    assert out.split() == ["pending", "none", "cr", "cri"] and err == ""
+
+
+def test_a_failure_while_installing_leaves_typers_own_coercion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def changed(descriptor: object) -> None:
+        raise AttributeError("'TypeDescriptor' object has no attribute 'parameter_info'")
+
+    monkeypatch.setattr(fastparams, "cheap_runtime_param", changed)
+    group = typer.main.get_command(app)
+    assert fastparams.install(group) == 0
+    assert all(p._runtime_param is None for _cmd, p, _ in _params())  # nothing half-done
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(app, [*PLAN, "--format", "json"])
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["cycles"]) == 6
+    r = CliRunner().invoke(app, [*PLAN[:3], "--bsa", "1.8", "--response", "maybe"])
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("inoplan: error: Invalid value for '--response'")
+
+
+def test_a_failure_while_preparing_a_tab_press_leaves_typers_completion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def changed(cls: object, name: str) -> None:
+        raise TypeError("add_completion_class() takes 1 positional argument")
+
+    monkeypatch.setattr(fastparams, "add_completion_class", changed)
+    monkeypatch.setattr(
+        fastparams._TyperParameter, "process_value", fastparams._TyperParameter.process_value
+    )
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(
+        app,
+        [],
+        env={
+            "_INOPLAN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "inoplan schedule --response c",
+            "COMP_CWORD": "3",
+        },
+        prog_name="inoplan",
+    )
+    assert r.exit_code == 0 and r.stdout.split() == ["cr", "cri"] and r.stderr == ""
+
+
+LOADED_COMMANDS = """
+import json, sys
+sys.argv = ["inoplan", *json.loads(sys.argv[1])]
+from inoplan.__main__ import run
+try:
+    run()
+except SystemExit:
+    pass
+from inoplan.cli.app import COMMAND_MODULES
+sys.stdout.flush()
+loaded = [n for n in COMMAND_MODULES if "inoplan.cli." + n in sys.modules]
+sys.stderr.write("\\n" + json.dumps(loaded) + "\\n")
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "loaded"),
+    [
+        (["bsa", "--height", "170", "--weight", "70"], {}, ["bsa"]),
+        ([*PLAN, "--format", "csv"], {}, ["schedule"]),
+        (["--help"], {}, ALL),
+        (["frobnicate"], {}, ALL),  # so the error can list the commands
+        (["--version"], {}, []),
+        (["--version", "bsa"], {}, ALL),
+        (
+            [],
+            {
+                "_INOPLAN_COMPLETE": "complete_bash",
+                "COMP_WORDS": "inoplan batch x.csv --tz E",
+                "COMP_CWORD": "4",
+            },
+            ["batch"],
+        ),
+        (
+            [],
+            {"_INOPLAN_COMPLETE": "complete_bash", "COMP_WORDS": "inoplan ba", "COMP_CWORD": "1"},
+            ALL,
+        ),
+    ],
+)
+def test_the_program_loads_only_the_command_it_runs(
+    args: list[str], env: dict[str, str], loaded: list[str], tmp_path: Path
+) -> None:
+    import os
+
+    from inoplan.cli.app import COMMAND_MODULES
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("_INOPLAN_", "COMP_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_COMMANDS, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**clean, **env},
+        check=False,
+    )
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == (
+        list(COMMAND_MODULES) if loaded is ALL else loaded
+    )
+    if args[:1] == ["bsa"]:
+        assert done.stdout.startswith("mosteller  1.82 m2")  # and it ran
+    if env:
+        assert "Europe/Berlin" in done.stdout.split() or "batch" in done.stdout.split()

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from inoplan.cli.app import ForceOpt, MarketOpt, OutputOpt, app
-from inoplan.cli.app import Market as Market
+from inoplan.cli.app import app
+from inoplan.cli.options import ForceOpt, Market, MarketOpt, OutputOpt
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from inoplan.render.balance import BalanceProgress
@@ -218,7 +218,7 @@ def balance_command(
 
             write_output(output, render_csv(result), force)
         else:
-            from inoplan.cli.app import _draw
+            from inoplan.cli.options import _draw
             from inoplan.render.balance import balance_view, print_view
 
             _draw(print_view, balance_view(result, applied, out), output, force)

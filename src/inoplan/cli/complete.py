@@ -1,4 +1,4 @@
-"""Shell completion: value completers for options, and the shell classes.
+"""Shell completion: value completers for options.
 
 Every Tab press runs ``inoplan`` in a completion mode, so everything here is
 cheap to import: the standard-library ``zoneinfo`` and the ``holidays``
@@ -17,20 +17,14 @@ the shell's own file-name completion, which handles ``~``, spaces and
 directories better than a list printed from here could. Never type a file
 option ``typer.FileText``: that answers with the typed word itself and stops
 bash from completing file names.
+
+The shell classes and the set-up of a Tab press use Typer internals and live
+in :mod:`inoplan.cli.typer_speedups`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from typer._click.shell_completion import CompletionItem
-from typer._completion_classes import (
-    BashComplete,
-    FishComplete,
-    PowerShellComplete,
-    ZshComplete,
-)
 
 #: Names ``zoneinfo`` lists that are not places a clinic is in.
 _NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
@@ -69,70 +63,3 @@ def complete_country(incomplete: str) -> list[tuple[str, str]]:
         if len(entry[1]) == 2 and entry[1].startswith(incomplete)
     }
     return sorted(found.items())
-
-
-# --- completion classes that never import Rich ---------------------------------------
-# Typer's zsh, fish and PowerShell classes pass every help text through Rich, which
-# costs a Rich import on each Tab press. inoplan's help texts carry no Rich markup, so
-# these subclasses print them as they are. Bash shows no help texts and needs no change.
-
-
-def _plain_help(item: CompletionItem) -> str | None:
-    return " ".join(item.help.split()) if item.help else None
-
-
-class PlainZshComplete(ZshComplete):
-    def format_completion(self, item: CompletionItem) -> str:
-        value = super().format_completion(CompletionItem(item.value))
-        help_text = _plain_help(item)
-        if help_text is None:
-            return value
-        # The parent's formatting of a help-less item is the quoted, escaped value;
-        # format the help the same way.
-        return f"{value}:{super().format_completion(CompletionItem(help_text))}"
-
-
-class PlainFishComplete(FishComplete):
-    def format_completion(self, item: CompletionItem) -> str:
-        help_text = _plain_help(item)
-        return f"{item.value}\t{help_text}" if help_text else str(item.value)
-
-
-class PlainPowerShellComplete(PowerShellComplete):
-    def format_completion(self, item: CompletionItem) -> str:
-        return f"{item.value}:::{_plain_help(item) or ' '}"
-
-
-def prepare_completion() -> None:
-    """Make this process a quick completion answerer; call only for a Tab press.
-
-    Registers the Rich-free shell classes (after Typer registered its own), and
-    stops option values being checked while the command line is parsed for
-    completion: Typer checks them with pydantic, which is most of a Tab press's
-    time, and a completion needs only which options were given, never their
-    checked values. It also keeps eager callbacks such as ``--version`` from
-    printing into the list of completions.
-    """
-    from typer._click.shell_completion import add_completion_class
-    from typer.core import _TyperParameter
-
-    checked = _TyperParameter.process_value
-    if not getattr(checked, "_inoplan_completion", False):
-
-        def process_value(self: _TyperParameter, ctx: Any, value: Any) -> Any:
-            if ctx.resilient_parsing:  # set by Click only while completing
-                return value
-            return checked(self, ctx, value)
-
-        process_value._inoplan_completion = True  # type: ignore[attr-defined]
-        _TyperParameter.process_value = process_value  # type: ignore[method-assign]
-
-    classes: dict[str, Any] = {
-        "bash": BashComplete,
-        "zsh": PlainZshComplete,
-        "fish": PlainFishComplete,
-        "powershell": PlainPowerShellComplete,
-        "pwsh": PlainPowerShellComplete,
-    }
-    for name, cls in classes.items():
-        add_completion_class(cls, name)

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     from inoplan.export.ics import IcsOptions
 
-SUMMARY_SCHEMA = "inoplan.services.batch-summary/1"
+SUMMARY_SCHEMA = "inoplan.batch-summary/1"
 PLAN_CSV = "plan.csv"
 SUMMARY_JSON = "summary.json"
 #: The subfolder of ``--out`` that holds one file per patient, apart from the run's own files.
@@ -242,7 +242,7 @@ def is_batch_run(folder: Path) -> bool:
     except (OSError, ValueError, RecursionError):
         return False
     schema = data.get("schema") if isinstance(data, dict) else None
-    return isinstance(schema, str) and schema.startswith("inoplan.services.batch-summary/")
+    return isinstance(schema, str) and schema.startswith("inoplan.batch-summary/")
 
 
 @dataclass(frozen=True)

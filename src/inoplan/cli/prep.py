@@ -1,0 +1,143 @@
+"""``inoplan prep``: the compounding worksheet for one dose."""
+
+# No ``from __future__ import annotations``: Typer reads the annotations of the
+# command it runs at each start, and real objects save it evaluating strings.
+from typing import Annotated, Any
+
+import typer
+
+from inoplan.cli.app import app
+from inoplan.cli.options import (
+    BsaFormula,
+    ForceOpt,
+    FormulaOpt,
+    HeightOpt,
+    Market,
+    MarketOpt,
+    OutputOpt,
+    PlanFormat,
+    ResponseChoice,
+    WeightOpt,
+    _emit_text,
+    _str,
+)
+
+
+@app.command()
+def prep(
+    plan_file: Annotated[
+        str | None,
+        typer.Argument(
+            help="A saved JSON plan (from schedule --format json); give --cycle and --day.",
+            metavar="[PLAN]",
+            show_default=False,
+        ),
+    ] = None,
+    dose_mg: Annotated[
+        str | None, typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).")
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.")
+    ] = None,
+    day: Annotated[str | None, typer.Option("--day", help="Day of the cycle: 1, 8 or 15.")] = None,
+    height: HeightOpt = None,
+    weight: WeightOpt = None,
+    bsa: Annotated[
+        str | None, typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.")
+    ] = None,
+    bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
+    response: Annotated[
+        ResponseChoice,
+        typer.Option(
+            "--response",
+            help="Response status when the cycle starts (decides day 1 of cycle 2+).",
+            case_sensitive=False,
+        ),
+    ] = ResponseChoice.PENDING,
+    market: MarketOpt = Market.US,
+    reconstituted_at: Annotated[
+        str | None,
+        typer.Option(
+            "--reconstituted-at",
+            help="Reconstitution clock time, HH:MM: gives the latest times to dilute and finish.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PlanFormat.TABLE,
+    output: OutputOpt = "-",
+    force: ForceOpt = False,
+) -> None:
+    """Compounding worksheet for one dose: vials, volumes, final bag, deadlines, waste.
+
+    The dose comes from --dose-mg, from a saved plan with --cycle and --day, or
+    from height and weight (or --bsa) with --cycle, --day and --response.
+
+    Examples:
+
+      inoplan prep --dose-mg 1.46 --reconstituted-at 08:15
+
+      inoplan prep plan.json --cycle 2 --day 8 --market eu --format json
+
+      inoplan prep --height 170 --weight 70 --cycle 1 --day 1
+    """
+    from inoplan.domain.errors import InputError
+    from inoplan.domain.pharmacy import parse_clock, parse_dose_mg, vial_for, worksheet
+    from inoplan.files import check_target, write_output
+    from inoplan.inputs.dose_source import dose_from_body, dose_from_plan
+
+    check_target(output, force)
+    vial = vial_for(str(market.value))
+    at = None if reconstituted_at is None else parse_clock(reconstituted_at)
+    body = any(v is not None for v in (height, weight, bsa))
+    given = [
+        name
+        for name, present in (
+            ("--dose-mg", dose_mg is not None),
+            ("PLAN", plan_file is not None),
+            ("--height/--weight/--bsa", body),
+        )
+        if present
+    ]
+    if len(given) != 1:
+        raise InputError(
+            given[1] if len(given) > 1 else "--dose-mg",
+            "give exactly one of --dose-mg, a PLAN file with --cycle/--day, or "
+            "--height and --weight (or --bsa) with --cycle/--day"
+            + (f" (got {' and '.join(given)})" if given else ""),
+        )
+    if dose_mg is not None:
+        for name, value in (("--cycle", cycle), ("--day", day)):
+            if value is not None:
+                raise InputError(name, "not used with --dose-mg")
+        dose = parse_dose_mg(dose_mg)
+        context: dict[str, Any] = {"source": "dose_mg"}
+        heading = f"Compounding worksheet: {dose} mg"
+        body_warnings: list[str] = []
+    elif plan_file:
+        dose, context, heading, body_warnings = dose_from_plan(plan_file, cycle, day)
+    else:
+        dose, context, heading, body_warnings = dose_from_body(
+            {
+                "height": height,
+                "weight": weight,
+                "bsa": bsa,
+                "bsa_formula": _str(bsa_formula) if bsa is None else None,
+            },
+            cycle,
+            day,
+            _str(response) or "pending",
+        )
+    ws = worksheet(dose, vial, at, body_warnings)
+    if fmt is PlanFormat.JSON:
+        from inoplan.export.pharmacy import worksheet_json
+
+        write_output(output, worksheet_json(ws, context), force)
+    elif fmt is PlanFormat.CSV:
+        from inoplan.export.pharmacy import worksheet_csv
+
+        write_output(output, worksheet_csv(ws), force)
+    else:
+        from inoplan.render.pharmacy import worksheet_view
+
+        _emit_text(worksheet_view(ws, heading), output, force)
