@@ -207,7 +207,7 @@ def read_rows(path: str | Path, field: str, keep_all: bool = False) -> Iterator[
                 yield Row(number, dict(zip(names, cells, strict=False)), problem)
         except csv.Error as e:
             raise InputError(field, f"not a readable CSV at row {reader.line_num}: {e}") from None
-        except UnicodeDecodeError as e:
+        except UnicodeDecodeError:
             raise not_utf8(path, field) from None
 
 
