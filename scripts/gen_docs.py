@@ -5,7 +5,9 @@
 
 Generated blocks sit between ``<!-- BEGIN generated:NAME -->`` and
 ``<!-- END generated:NAME -->``: ``options`` (every command's options, from the
-Typer application) and ``example-*`` (real output of the README's examples).
+Typer application), ``patients-columns`` (the patients CSV's columns, from
+:mod:`inoplan.inputs.patients_csv`) and ``example-*`` (real output of the
+README's examples).
 Never edit inside a block by hand.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +35,8 @@ BLOCK_RE = re.compile(
 README_TODAY = "2026-11-30"
 #: Examples that record what happened are run on a later day.
 EXAMPLE_TODAY = {"example-replan-clinic": "2026-12-21"}
+#: Several commands run in an empty directory see a copy of ``examples/`` there.
+EXAMPLES_DIR = ROOT / "examples"
 
 #: Example blocks: name -> the command line shown (run with the installed entry point), or
 #: several run in turn in one empty directory (to save a plan, then re-plan it).
@@ -62,6 +67,10 @@ EXAMPLES: dict[str, str | tuple[str, ...]] = {
     "example-balance": (
         "inoplan balance examples/balance-clinic.csv --from 2027-01-11 --to 2027-01-22 "
         "--chairs 3 --clinic-days mon-fri --share-vials --vial-price 24000"
+    ),
+    "example-batch-worklist": (
+        "inoplan batch examples/patients.csv --out plans",
+        "inoplan worklist plans --date 2027-03-09 --to 2027-03-10",
     ),
     "example-check-liver": (
         "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
@@ -118,6 +127,16 @@ def options_reference() -> str:
     return "\n".join(out)
 
 
+def patients_columns() -> str:
+    """The patients CSV's columns, as ``batch``, ``worklist`` and ``balance`` read them."""
+    from inoplan.inputs.patients_csv import COLUMNS
+
+    out = ["| column | required | blank cell | meaning |", "|---|---|---|---|"]
+    for c in COLUMNS:
+        out.append(f"| `{c.name}` | {c.required} | {c.blank} | {_cell(c.meaning)} |")
+    return "\n".join(out) + "\n"
+
+
 def _run(command: str, cwd: Path, today: str = README_TODAY) -> str:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     env["INOPLAN_TODAY"] = today
@@ -140,6 +159,7 @@ def example(commands: str | tuple[str, ...], today: str = README_TODAY) -> str:
     if isinstance(commands, str):
         return "```\n" + _run(commands, ROOT, today) + "\n```\n"
     with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(EXAMPLES_DIR, Path(tmp) / EXAMPLES_DIR.name)
         shown = [_run(c, Path(tmp), today) for c in commands]
     return "```\n" + "\n".join(shown) + "\n```\n"
 
@@ -147,6 +167,8 @@ def example(commands: str | tuple[str, ...], today: str = README_TODAY) -> str:
 def generate(name: str) -> str:
     if name == "options":
         return options_reference()
+    if name == "patients-columns":
+        return patients_columns()
     if name in EXAMPLES:
         return example(EXAMPLES[name], EXAMPLE_TODAY.get(name, README_TODAY))
     raise SystemExit(f"README.md: unknown generated block {name!r}")

@@ -390,7 +390,7 @@ def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     source.write_bytes(b"patient_id,start,height,weight,response\nM\xfcller,2026-12-01,170,70,cr\n")
     result = invoke("batch", str(source), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2
-    assert "PATIENTS: not UTF-8 text" in result.stderr
+    assert f"PATIENTS: '{source}' is not UTF-8 text" in result.stderr
     assert not (tmp_path / "o" / "plan.csv").exists()
 
 

@@ -120,7 +120,7 @@ def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Pat
 @pytest.mark.parametrize(
     ("tail", "message"),
     [
-        (b"P9999,2027-01-04,170,M\xfcller,none,\n", "PATIENTS: not UTF-8 text"),
+        (b"P9999,2027-01-04,170,M\xfcller,none,\n", "PATIENTS: '{source}' is not UTF-8 text"),
         (b'P9999,"2027-01-04"x,170,70,none,\n', "PATIENTS: not a readable CSV at row 42"),
     ],
 )
@@ -135,7 +135,7 @@ def test_a_file_that_breaks_late_leaves_out_as_it_was(
     was = tree(tmp_path)
     result = invoke("batch", str(source), "--out", str(out), "--jobs", "1", *extra)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"inoplan: error: {message}")
+    assert result.stderr.startswith(f"inoplan: error: {message.format(source=source)}")
     assert result.stderr.count("\n") == 1
     assert tree(tmp_path) == was
 

@@ -286,6 +286,46 @@ def test_patient_version_in_other_languages(
         assert english not in page.text
 
 
+def test_every_per_dose_rule_has_a_patient_sentence_in_every_language() -> None:
+    from inoplan.domain import rules
+    from inoplan.export import phrases
+
+    assert set(phrases.DOSE_REMINDER_PHRASES) == {r.key for r in rules.DOSE_REMINDERS}
+    for lang in phrases.LANGS:
+        assert set(phrases.DOSE_REMINDER_PHRASES.values()) <= set(phrases.PHRASES[lang])
+
+
+def test_no_sentence_writes_a_clinical_number_itself() -> None:
+    from inoplan.export import phrases
+
+    for lang, table in phrases.PHRASES.items():
+        for key, text in table.items():
+            assert not re.search(r"\d", text), (lang, key, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "minutes", "days", "observe", "watch"),
+    [
+        ("en", 60, 56, "for at least 1 hour after it ends", "in the 8 weeks after"),
+        ("en", 120, 60, "for at least 2 hours after it ends", "in the 60 days after"),
+        ("de", 120, 56, "mindestens 2 Stunden nach ihrem Ende", "in den 8 Wochen nach"),
+        ("fr", 90, 56, "au moins 90 minutes après la fin", "dans les 8 semaines après"),
+        ("es", 60, 63, "al menos 1 hora después", "en las 9 semanas después"),
+    ],
+)
+def test_durations_in_the_sentences_come_from_the_rules(
+    monkeypatch: pytest.MonkeyPatch, lang: str, minutes: int, days: int, observe: str, watch: str
+) -> None:
+    # The rules say 60 minutes of observation and 56 days (8 weeks) of liver watch; a
+    # changed rule changes every language's sentence, with CLDR's unit words and plurals.
+    from inoplan.domain import rules
+
+    monkeypatch.setattr(rules, "OBSERVATION_MINUTES", minutes)
+    monkeypatch.setattr(rules, "VOD_WATCH_DAYS", days)
+    text = " ".join(Page(html_of(*CR_PLAN, "--lang", lang)).text.split())
+    assert observe in text and watch in text
+
+
 def test_every_language_translates_every_phrase() -> None:
     keys = set(export_html.PHRASES["en"])
     assert set(export_html.PHRASES) == set(export_html.LANGS)

@@ -19,6 +19,7 @@ from inoplan.domain.plan import Plan, PlanRequest, make_plan
 from inoplan.domain.rules import Mrd, Response
 from inoplan.export import csv as export_csv
 from inoplan.export import json as export_json
+from inoplan.export import phrases
 
 bsas = st.integers(min_value=25, max_value=350).map(lambda n: given_bsa(Decimal(n) / 100))
 
@@ -196,5 +197,7 @@ def test_every_format_carries_the_boxed_warning(plan: Plan) -> None:
     assert texts["ics"].count(f"{title}: see the plan.") == len(plan.doses)
     assert escape(title) in texts["html-clinician"]
     for lang in export_html.LANGS:
-        plain = escape(export_html.PHRASES[lang]["liver_watch"])
+        # The liver watch's duration (8 weeks) is filled in from the rules.
+        watch = export_html.PHRASES[lang]["liver_watch"].format(**phrases.quantities(lang))
+        plain = escape(watch)
         assert plain in texts[f"html-patient-{lang}"]

@@ -95,3 +95,23 @@ def test_table_shows_the_policy() -> None:
     flat = " ".join(line.strip(" │") for line in text.splitlines())
     assert "Policy" in flat
     assert "mosteller, actual weight, no cap" in flat
+
+
+def test_a_plan_with_holidays_records_the_holidays_version_and_verifies() -> None:
+    from importlib.metadata import version
+
+    data = json.loads(
+        run("--bsa", "1.82", "--clinic-days", "mon-fri", "--holidays", "DE-BY", "-f", "json")
+    )
+    assert data["provenance"]["holidays_version"] == version("holidays")
+    without = json.loads(run("--bsa", "1.82", "--clinic-days", "mon-fri", "-f", "json"))
+    assert "holidays_version" not in without["provenance"]
+
+
+def test_the_holidays_dependency_is_pinned_below_its_next_major_version() -> None:
+    import re
+    from pathlib import Path
+
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
+    [spec] = re.findall(r'"holidays([^"]*)"', pyproject)
+    assert re.fullmatch(r">=0\.\d+,<1", spec), spec

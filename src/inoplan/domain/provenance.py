@@ -144,9 +144,14 @@ def plan_hash(plan: Plan) -> str:
 
 
 def provenance_dict(plan: Plan) -> dict[str, object]:
-    """The ``provenance`` object of the JSON plan."""
+    """The ``provenance`` object of the JSON plan.
+
+    A plan with public holidays (``--holidays``) records the version of the
+    ``holidays`` package that named them: a new release can move a holiday,
+    and with it a re-planned date.
+    """
     policy = policy_of(plan)
-    return {
+    out: dict[str, object] = {
         "inoplan_version": __version__,
         "label_revision": rules.LABEL_REVISION,
         "policy": policy.as_dict,
@@ -157,3 +162,8 @@ def provenance_dict(plan: Plan) -> dict[str, object]:
             "value": plan_hash(plan),
         },
     }
+    if plan.request.holidays:
+        import holidays  # already imported to plan the holidays
+
+        out["holidays_version"] = str(getattr(holidays, "__version__", "unknown"))
+    return out

@@ -174,7 +174,7 @@ def bsa_observation(plan: Plan, ids: _Ids) -> dict[str, Any]:
 
 
 def boxed_warning_text(plan: Plan) -> str:
-    """The label's boxed warning (spec 4a) as one note, with this plan's specific points."""
+    """The label's boxed warning (clinical-rules.md section 4a) as one note, with its points."""
     from inoplan.domain.plan import boxed_warning
 
     return f"{rules.BOXED_WARNING_TITLE}. " + " ".join(f"{r.display}." for r in boxed_warning(plan))

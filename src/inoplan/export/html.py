@@ -10,8 +10,8 @@ circle and the word "Infusion"; the last infusion adds a star. Every text that
 comes from the plan is escaped.
 
 Month and weekday names and dates come from Babel (CLDR data), imported when
-a calendar is made; only the few fixed sentences of the patient version are
-translated here, in :data:`PHRASES`.
+a calendar is made; the few fixed sentences of the patient version are data in
+:mod:`inoplan.export.phrases`, their clinical facts from the rules.
 """
 
 from __future__ import annotations
@@ -28,149 +28,16 @@ from inoplan import __version__
 from inoplan.domain import rules
 from inoplan.domain.plan import Dose, Plan, boxed_warning, status_text
 from inoplan.domain.rules import Response
+from inoplan.export.phrases import LANGS, PHRASES, patient_reminders, quantities
 
 if TYPE_CHECKING:
     from babel import Locale
 
 Audience = Literal["patient", "clinician"]
 AUDIENCES: Final = ("patient", "clinician")
-LANGS: Final = ("en", "de", "fr", "es")
 
 INFUSION_MARK: Final = "\u25cf"  # ● filled circle
 LAST_MARK: Final = "\u2605"  # ★ star
-
-#: The fixed sentences of the calendar, by language. Clinical content follows
-#: clinical-spec.md section 5 (premedication before each dose [L]; observation
-#: during and for at least 1 hour after the infusion [L]; liver tests before and
-#: after each dose [S]), section 4a (the boxed warning in plain words: signs of
-#: VOD to report at once [L, 5.1]) and section 9 (contraception and
-#: breastfeeding [L]).
-PHRASES: Final[dict[str, dict[str, str]]] = {
-    "en": {
-        "title": "Treatment calendar",
-        "patient_id": "Patient id: {id}",
-        "infusion": "Infusion",
-        "cycle_day": "Cycle {cycle}, day {day}",
-        "dose": "{mg} mg",
-        "premed": "Before each infusion you are given medicines to prevent a reaction: "
-        "a corticosteroid, a medicine against fever and an antihistamine.",
-        "observe": "You are watched during the infusion and for at least 1 hour after it ends.",
-        "blood": "Blood tests before and after each infusion.",
-        "first_infusion": "First infusion: {date}",
-        "last_infusion": "Last infusion: {date}",
-        "key_dates": "Key dates",
-        "contraception_f": "Women who can become pregnant: use effective contraception during "
-        "treatment and until at least {date}.",
-        "contraception_m": "Men with a partner who can become pregnant: use effective "
-        "contraception during treatment and until at least {date}.",
-        "no_breastfeeding": "Do not breastfeed during treatment and until at least {date}.",
-        "legend": "Legend",
-        "legend_infusion": "Infusion day (thick frame)",
-        "legend_last": "Last infusion",
-        "every_infusion": "With every infusion",
-        "pending": "Only the first cycle is planned. Later cycles depend on how the treatment "
-        "works; your care team will plan them.",
-        "liver_watch": "Tell your care team at once about weight gain, swelling of the belly "
-        "or pain under the right ribs: they can be signs of a serious liver problem, also in "
-        "the 8 weeks after the last infusion.",
-        "notice": "Your care team may change these dates. Always follow their instructions.",
-    },
-    "de": {
-        "title": "Behandlungskalender",
-        "patient_id": "Patienten-ID: {id}",
-        "infusion": "Infusion",
-        "cycle_day": "Zyklus {cycle}, Tag {day}",
-        "dose": "{mg} mg",
-        "premed": "Vor jeder Infusion erhalten Sie Medikamente, die einer Reaktion vorbeugen: "
-        "ein Kortikosteroid, ein fiebersenkendes Mittel und ein Antihistaminikum.",
-        "observe": "Sie werden während der Infusion und mindestens 1 Stunde nach ihrem Ende "
-        "beobachtet.",
-        "blood": "Blutuntersuchungen vor und nach jeder Infusion.",
-        "first_infusion": "Erste Infusion: {date}",
-        "last_infusion": "Letzte Infusion: {date}",
-        "key_dates": "Wichtige Termine",
-        "contraception_f": "Frauen, die schwanger werden können: während der Behandlung und "
-        "mindestens bis zum {date} wirksam verhüten.",
-        "contraception_m": "Männer mit einer Partnerin, die schwanger werden kann: während der "
-        "Behandlung und mindestens bis zum {date} wirksam verhüten.",
-        "no_breastfeeding": "Nicht stillen: während der Behandlung und mindestens bis zum {date}.",
-        "legend": "Zeichenerklärung",
-        "legend_infusion": "Infusionstag (dicker Rahmen)",
-        "legend_last": "Letzte Infusion",
-        "every_infusion": "Bei jeder Infusion",
-        "pending": "Nur der erste Zyklus ist geplant. Die weiteren Zyklen hängen vom "
-        "Ansprechen ab; Ihr Behandlungsteam plant sie.",
-        "liver_watch": "Melden Sie Ihrem Behandlungsteam sofort, wenn Ihr Gewicht zunimmt, "
-        "Ihr Bauch anschwillt oder Sie Schmerzen unter den rechten Rippen haben: Das können "
-        "Zeichen einer ernsten Lebererkrankung sein, auch in den 8 Wochen nach der letzten "
-        "Infusion.",
-        "notice": "Ihr Behandlungsteam kann diese Termine ändern. Folgen Sie immer seinen "
-        "Anweisungen.",
-    },
-    "fr": {
-        "title": "Calendrier de traitement",
-        "patient_id": "Identifiant patient\u00a0: {id}",
-        "infusion": "Perfusion",
-        "cycle_day": "Cycle {cycle}, jour {day}",
-        "dose": "{mg} mg",
-        "premed": "Avant chaque perfusion, vous recevez des médicaments pour prévenir une "
-        "réaction\u00a0: un corticoïde, un médicament contre la fièvre et un antihistaminique.",
-        "observe": "Vous restez sous surveillance pendant la perfusion et au moins 1 heure "
-        "après la fin.",
-        "blood": "Prises de sang avant et après chaque perfusion.",
-        "first_infusion": "Première perfusion\u00a0: {date}",
-        "last_infusion": "Dernière perfusion\u00a0: {date}",
-        "key_dates": "Dates importantes",
-        "contraception_f": "Femmes pouvant être enceintes\u00a0: contraception efficace pendant "
-        "le traitement et au moins jusqu\u2019au {date}.",
-        "contraception_m": "Hommes dont la partenaire peut être enceinte\u00a0: contraception "
-        "efficace pendant le traitement et au moins jusqu\u2019au {date}.",
-        "no_breastfeeding": "Pas d\u2019allaitement pendant le traitement et au moins "
-        "jusqu\u2019au {date}.",
-        "legend": "Légende",
-        "legend_infusion": "Jour de perfusion (cadre épais)",
-        "legend_last": "Dernière perfusion",
-        "every_infusion": "À chaque perfusion",
-        "pending": "Seul le premier cycle est prévu. Les cycles suivants dépendent de la "
-        "réponse au traitement\u00a0; votre équipe soignante les planifiera.",
-        "liver_watch": "Prévenez tout de suite votre équipe soignante en cas de prise de "
-        "poids, de gonflement du ventre ou de douleur sous les côtes à droite\u00a0: ce "
-        "peuvent être les signes d\u2019un problème grave du foie, aussi dans les 8 semaines "
-        "après la dernière perfusion.",
-        "notice": "Votre équipe soignante peut modifier ces dates. Suivez toujours ses "
-        "instructions.",
-    },
-    "es": {
-        "title": "Calendario de tratamiento",
-        "patient_id": "Identificador del paciente: {id}",
-        "infusion": "Infusión",
-        "cycle_day": "Ciclo {cycle}, día {day}",
-        "dose": "{mg} mg",
-        "premed": "Antes de cada infusión recibirá medicamentos para prevenir una reacción: "
-        "un corticosteroide, un medicamento contra la fiebre y un antihistamínico.",
-        "observe": "Permanecerá en observación durante la infusión y al menos 1 hora después "
-        "de que termine.",
-        "blood": "Análisis de sangre antes y después de cada infusión.",
-        "first_infusion": "Primera infusión: {date}",
-        "last_infusion": "Última infusión: {date}",
-        "key_dates": "Fechas importantes",
-        "contraception_f": "Mujeres que pueden quedar embarazadas: usar un método anticonceptivo "
-        "eficaz durante el tratamiento y al menos hasta el {date}.",
-        "contraception_m": "Hombres con una pareja que puede quedar embarazada: usar un método "
-        "anticonceptivo eficaz durante el tratamiento y al menos hasta el {date}.",
-        "no_breastfeeding": "No dar el pecho durante el tratamiento y al menos hasta el {date}.",
-        "legend": "Leyenda",
-        "legend_infusion": "Día de infusión (marco grueso)",
-        "legend_last": "Última infusión",
-        "every_infusion": "Con cada infusión",
-        "pending": "Solo está planificado el primer ciclo. Los ciclos siguientes dependen de la "
-        "respuesta; su equipo médico los planificará.",
-        "liver_watch": "Avise de inmediato a su equipo médico si aumenta de peso, se le hincha "
-        "el abdomen o tiene dolor debajo de las costillas del lado derecho: pueden ser signos de "
-        "un problema grave del hígado, también en las 8 semanas después de la última infusión.",
-        "notice": "Su equipo médico puede cambiar estas fechas. Siga siempre sus indicaciones.",
-    },
-}
 
 DRUG: Final = "inotuzumab ozogamicin (BESPONSA)"
 #: The clinician version's footer, as in the terminal view.
@@ -246,7 +113,12 @@ class _Words:
     plain_numbers: bool = False
 
     def t(self, key: str, **values: str) -> str:
-        """A fixed sentence, HTML-escaped, with already-escaped ``values`` filled in."""
+        """A fixed sentence, HTML-escaped, with already-escaped ``values`` filled in.
+
+        The durations a sentence names come from the rules (:func:`quantities`).
+        """
+        if "{" in PHRASES[self.lang][key]:
+            values = {**{k: escape(v) for k, v in quantities(self.lang).items()}, **values}
         return escape(PHRASES[self.lang][key]).format(**values)
 
     def full_date(self, d: date) -> str:
@@ -409,7 +281,7 @@ def _legend(plan: Plan, w: _Words, audience: Audience, last: bool) -> str:
             )
             + "</section>"
         )
-    every_lis = "".join(f"<li>{w.t(k)}</li>" for k in ("premed", "observe", "blood"))
+    every_lis = "".join(f"<li>{w.t(k)}</li>" for k in patient_reminders())
     return (
         f'<section class="legend"><h3>{w.t("legend")}</h3>{marks}'
         f"<h3>{INFUSION_MARK} {w.t('every_infusion')}</h3><ul>{every_lis}</ul>"
@@ -419,7 +291,7 @@ def _legend(plan: Plan, w: _Words, audience: Audience, last: bool) -> str:
 
 
 def _boxed(plan: Plan) -> str:
-    """The label's boxed warning (spec 4a) for the ward, with this plan's own points.
+    """The label's boxed warning (docs/clinical-rules.md section 4a), with this plan's points.
 
     In the label's few words (:data:`rules.BOXED_WARNING_SHORT`), so that a
     month still prints on one page; the plan-specific points in full.

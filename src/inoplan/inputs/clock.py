@@ -1,8 +1,8 @@
 """Today's date, read in one place: ``INOPLAN_TODAY`` (YYYY-MM-DD) or the system clock.
 
 A start date before today is planned with a warning and a re-plan refuses a
-dose "given" after today (spec section 3), so what a plan says depends on the
-day it is made. Setting ``INOPLAN_TODAY``, in the spirit of
+dose "given" after today (docs/clinical-rules.md section 3), so what a plan
+says depends on the day it is made. Setting ``INOPLAN_TODAY``, in the spirit of
 ``SOURCE_DATE_EPOCH``, makes that reproducible: the tests, the README's
 examples and their drift check set it. Only the commands read it; the planner
 is passed the date.

@@ -28,6 +28,46 @@ def _size_text(limit: int) -> str:
     return f"{mb:g} MB" if mb >= 1 else f"{limit} bytes"
 
 
+def cannot_read(path: str | Path, field: str, error: OSError) -> InputError:
+    """The one message for a file that cannot be opened or read, in words.
+
+    A missing file, a folder where a file was expected, or the system's reason
+    ("Permission denied"), never the name of a Python exception.
+    """
+    p = quoted_path(path)
+    if isinstance(error, FileNotFoundError):
+        return InputError(field, f"{p} does not exist")
+    if isinstance(error, IsADirectoryError):
+        return InputError(field, f"{p} is a folder; give a file")
+    if isinstance(error, NotADirectoryError):
+        return InputError(field, f"{p} does not exist (a part of the path is a file)")
+    if isinstance(error, PermissionError):
+        return InputError(field, f"{p} cannot be read: permission denied")
+    reason = error.strerror or "the system refused to read it"
+    return InputError(field, f"{p} cannot be read: {reason}")
+
+
+def open_text(path: str | Path, field: str) -> IO[str]:
+    """``path`` opened for reading UTF-8 text line by line (a leading BOM skipped).
+
+    For files read as a stream (a patients CSV of any length); pair it with
+    :func:`bounded_lines`. Errors are :func:`cannot_read`'s; a byte that is not
+    UTF-8 raises :class:`UnicodeDecodeError` while reading, which the caller
+    turns into :func:`not_utf8`.
+    """
+    try:
+        # utf-8-sig: spreadsheets often start a CSV with a byte-order mark.
+        return Path(path).open(encoding="utf-8-sig", newline="")
+    except OSError as e:
+        raise cannot_read(path, field, e) from None
+
+
+def not_utf8(path: str | Path, field: str, error: UnicodeDecodeError | None = None) -> InputError:
+    """The one message for a file that is not UTF-8 text."""
+    where = f" (byte {error.start + 1})" if error is not None else ""
+    return InputError(field, f"{quoted_path(path)} is not UTF-8 text{where}")
+
+
 def read_text(path: str | Path, field: str, limit: int) -> str:
     """The UTF-8 text of ``path`` (a leading BOM skipped), refused above ``limit`` bytes.
 
@@ -38,25 +78,22 @@ def read_text(path: str | Path, field: str, limit: int) -> str:
     try:
         with p.open("rb") as fh:
             data = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(field, f"{quoted_path(p)} does not exist") from None
-    except IsADirectoryError:
-        raise InputError(field, f"{quoted_path(p)} is a folder; give a file") from None
     except OSError as e:
-        raise InputError(
-            field, f"{quoted_path(p)} cannot be read: {e.strerror or e.__class__.__name__}"
-        ) from None
+        raise cannot_read(p, field, e) from None
     if len(data) > limit:
-        raise InputError(
-            field, f"{quoted_path(p)} is larger than {_size_text(limit)}, more than inoplan reads"
-        )
+        raise too_large(p, field, limit)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(
-            field, f"{quoted_path(p)} is not UTF-8 text (byte {e.start + 1})"
-        ) from None
+        raise not_utf8(p, field, e) from None
     return text.removeprefix(BOM)
+
+
+def too_large(path: str | Path, field: str, limit: int) -> InputError:
+    """The one message for a file above a size limit."""
+    return InputError(
+        field, f"{quoted_path(path)} is larger than {_size_text(limit)}, more than inoplan reads"
+    )
 
 
 class _Refused(Exception):
@@ -129,17 +166,27 @@ def read_json(path: str | Path, field: str, limit: int) -> Any:
     return load_json(read_text(path, field, limit), field, quoted_path(path))
 
 
-def bounded_lines(fh: IO[str], field: str, limit: int = MAX_CSV_LINE_CHARS) -> Iterator[str]:
+def bounded_lines(
+    fh: IO[str], field: str, limit: int = MAX_CSV_LINE_CHARS, total: int | None = None
+) -> Iterator[str]:
     """The lines of ``fh``, refusing one longer than ``limit`` characters.
 
     For :func:`csv.reader`: a file without line ends (``/dev/zero``) is refused
-    after ``limit`` characters instead of being read whole into memory.
+    after ``limit`` characters instead of being read whole into memory. With
+    ``total``, a file of more than ``total`` characters in all is refused too
+    (for a reader that keeps every row).
     """
     number = 0
+    seen = 0
     while line := fh.readline(limit + 1):
         number += 1
         if len(line) > limit and not line.endswith("\n"):
             raise InputError(
                 field, f"line {number} is longer than {limit} characters, more than inoplan reads"
+            )
+        seen += len(line)
+        if total is not None and seen > total:
+            raise InputError(
+                field, f"larger than {_size_text(total)} of text, more than inoplan reads at once"
             )
         yield line

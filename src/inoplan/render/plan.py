@@ -215,7 +215,7 @@ def reminders_text(plan: Plan) -> Group:
 
 
 def boxed_warning_view(plan: Plan) -> Panel:
-    """The label's boxed warning (spec 4a), framed as the label frames it.
+    """The label's boxed warning (clinical-rules.md section 4a), framed as the label does.
 
     A point that is also one of the plan's warnings (HSCT intent) is printed
     once, with the warnings below.

@@ -3,13 +3,10 @@
 The CSV is read one row at a time and each plan is written and dropped before
 the next row is read, so memory does not grow with the number of patients
 (only the ids seen, to refuse duplicates, and the rejected rows are kept).
-Each row goes through :func:`inoplan.inputs.plan_request.request_from_strings` with the
-column names as field names, so a row is accepted or refused exactly as the
-same values typed as options would be. A bad row is recorded with its row
-number and the field that failed, and the run goes on.
-
-Row numbers are line numbers in the file, the header being row 1, so they
-match what a spreadsheet shows.
+The file is read by :mod:`inoplan.inputs.patients_csv`, as ``worklist`` reads
+it: the same columns, defaults, errors and limits, each row accepted or refused
+exactly as the same values typed as options would be. A bad row is recorded
+with its row number and the column that failed, and the run goes on.
 
 The run commits whole or not at all. It is built in a hidden staging folder
 beside ``--out`` (see :class:`inoplan.files.StagedFolder`): the patients' files
@@ -27,40 +24,37 @@ from __future__ import annotations
 import csv
 import dataclasses
 import itertools
-import json
 import os
 import re
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from inoplan import __version__
-from inoplan.domain import rules
-from inoplan.domain.clinic import plan_course
-from inoplan.domain.errors import InputError, values_unquoted
+from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Plan
 from inoplan.files import StagedFolder, signals_deferred
+from inoplan.inputs import patients_csv
 from inoplan.inputs.clock import today
-from inoplan.inputs.plan_request import FIELDS, request_from_strings
-from inoplan.inputs.reading import bounded_lines
+from inoplan.inputs.patients import BATCH_SUMMARY_FAMILY
+from inoplan.inputs.patients_csv import Patient, Row
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from inoplan.export.ics import IcsOptions
 
-SUMMARY_SCHEMA = "inoplan.batch-summary/1"
+SUMMARY_SCHEMA = f"{BATCH_SUMMARY_FAMILY}1"
 PLAN_CSV = "plan.csv"
 SUMMARY_JSON = "summary.json"
 #: The subfolder of ``--out`` that holds one file per patient, apart from the run's own files.
 PATIENT_FOLDER = "patients"
-#: Columns that must be in the header (``height`` and ``weight`` may be replaced by ``bsa``).
-REQUIRED_COLUMNS = ("patient_id", "start", "height", "weight", "response")
-#: Per-patient calendar settings; blank cells fall back to the command's options.
-CALENDAR_COLUMNS = ("time", "tz", "location")
-ALLOWED_COLUMNS = (*FIELDS, *CALENDAR_COLUMNS)
+#: The columns: one format for every command (:mod:`inoplan.inputs.patients_csv`).
+REQUIRED_COLUMNS = patients_csv.REQUIRED_COLUMNS
+CALENDAR_COLUMNS = patients_csv.CALENDAR_COLUMNS
+ALLOWED_COLUMNS = patients_csv.COLUMN_NAMES
 FORMATS = ("json", "csv", "ics")
 _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]", re.ASCII)
 
@@ -110,112 +104,34 @@ def file_stem(patient_id: str) -> str:
     return _UNSAFE_FILE_CHARS.sub("_", patient_id)
 
 
-def _open(path: Path, field_name: str) -> IO[str]:
-    try:
-        # utf-8-sig: spreadsheets often start a CSV with a byte-order mark.
-        return path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputError(field_name, f"{str(path)!r} does not exist") from None
-    except IsADirectoryError:
-        raise InputError(field_name, f"{str(path)!r} is a folder; give a CSV file") from None
-    except OSError as e:
-        raise InputError(field_name, f"{str(path)!r} cannot be read: {e.strerror}") from None
-
-
-def check_header(header: list[str] | None, field_name: str) -> list[str]:
-    """Normalised column names; refuse a missing, unknown or repeated column (usage error)."""
-    if not header or not any(h.strip() for h in header):
-        raise InputError(field_name, "the file is empty; expected a header row")
-    names = [h.strip().lower() for h in header]
-    for name in names:
-        if name not in ALLOWED_COLUMNS:
-            raise InputError(
-                field_name,
-                f"unknown column {name!r}; allowed columns: {', '.join(ALLOWED_COLUMNS)}",
-            )
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise InputError(field_name, f"column {name!r} appears twice")
-        seen.add(name)
-    required = [c for c in REQUIRED_COLUMNS if not ("bsa" in seen and c in ("height", "weight"))]
-    missing = [c for c in required if c not in seen]
-    if missing:
-        raise InputError(
-            field_name,
-            f"missing column {missing[0]!r}; required: {', '.join(REQUIRED_COLUMNS)} "
-            "(or bsa instead of height and weight)",
-        )
-    return names
-
-
-def read_rows(path: Path, field_name: str = "PATIENTS") -> Iterator[tuple[int, dict[str, str]]]:
-    """``(row number, {column: cell})`` for each non-blank data row, read lazily.
-
-    The header is checked before the first row is yielded. A row with more or
-    fewer cells than the header is yielded with the key ``""`` saying so.
-    """
-    with _open(path, field_name) as fh:
-        # Line by line within a limit: a file without line ends (/dev/zero) is refused.
-        reader = csv.reader(bounded_lines(fh, field_name), strict=True)
-        try:
-            names = check_header(next(reader, None), field_name)
-            line = reader.line_num
-            for cells in reader:
-                row = line + 1
-                line = reader.line_num
-                if not any(c.strip() for c in cells):
-                    continue
-                values = dict(zip(names, cells, strict=False))
-                if len(cells) != len(names):
-                    values[""] = f"has {len(cells)} cells; the header has {len(names)}"
-                yield row, values
-        except csv.Error as e:
-            raise InputError(
-                field_name, f"not a readable CSV at row {reader.line_num}: {e}"
-            ) from None
-        except UnicodeDecodeError:
-            raise InputError(field_name, "not UTF-8 text") from None
+def read_rows(path: Path, field_name: str = "PATIENTS") -> Iterator[Row]:
+    """Each non-blank data row, read lazily (:func:`inoplan.inputs.patients_csv.read_rows`)."""
+    return patients_csv.read_rows(path, field_name)
 
 
 def count_rows(path: Path, field_name: str = "PATIENTS") -> int:
     """The number of data rows, for a progress bar (a quick pass that plans nothing)."""
-    return sum(1 for _ in read_rows(path, field_name))
+    return patients_csv.count_rows(path, field_name)
 
 
-def with_row_calendar(base: IcsOptions, values: dict[str, str]) -> IcsOptions:
+def with_row_calendar(base: IcsOptions, patient: Patient) -> IcsOptions:
     """The command's calendar options with this row's ``time``, ``tz`` and ``location``."""
     from inoplan.export import ics
 
-    time_text = (values.get("time") or "").strip()
-    tz_text = (values.get("tz") or "").strip()
-    location = ics.parse_location(values.get("location") or "", "location")
-    time = ics.parse_time(time_text, "time") if time_text else base.time
-    tz = ics.parse_tz(tz_text, "tz") if tz_text else base.tz
+    time = patient.time or base.time
+    tz = patient.tz or base.tz
     if time is not None and tz is None:
         tz = ics.parse_tz(None, "tz")  # this machine's zone
-    return dataclasses.replace(base, time=time, tz=tz, location=location or base.location)
+    return dataclasses.replace(base, time=time, tz=tz, location=patient.location or base.location)
 
 
-def plan_row(values: dict[str, str]) -> Plan:
-    """The plan for one row; raises :class:`InputError` naming the column."""
-    if "" in values:
-        raise InputError("row", values[""])
-    if not (values.get("patient_id") or "").strip():
-        raise InputError("patient_id", "required; a pseudonymous id (never a name)")
-    request_values = {k: v for k, v in values.items() if k in FIELDS and v.strip()}
-    # The defaults `inoplan schedule` records, so a row's plan file is the one the
-    # same values typed as options give.
-    for name, default in (
-        ("response", "pending"),
-        ("mrd", "unknown"),
-        ("first_cycle_days", "21"),
-    ):
-        request_values.setdefault(name, default)
-    if "bsa" not in request_values:
-        request_values.setdefault("bsa_formula", rules.DEFAULT_BSA_FORMULA)
-    # A start before today is planned with a warning, as `inoplan schedule` does.
-    return plan_course(request_from_strings(request_values, lambda name: name), today())
+def plan_row(row: Row) -> tuple[Patient, Plan]:
+    """The patient and plan of one row; raises :class:`InputError` naming the column.
+
+    A start before today is planned with a warning, as ``inoplan schedule`` does.
+    """
+    patient = patients_csv.parse_row(row)
+    return patient, patient.plan(today())
 
 
 def render_plan(plan: Plan, fmt: str, ics_options: IcsOptions | None) -> bytes:
@@ -236,13 +152,15 @@ def render_plan(plan: Plan, fmt: str, ics_options: IcsOptions | None) -> bytes:
 
 def is_batch_run(folder: Path) -> bool:
     """Whether ``folder`` holds an earlier ``inoplan batch`` run (its ``summary.json``)."""
+    from inoplan.domain.limits import MAX_PLAN_BYTES
+    from inoplan.inputs.reading import read_json
+
     try:
-        with (folder / SUMMARY_JSON).open("rb") as fh:
-            data = json.loads(fh.read(64 * 1024 * 1024))
-    except (OSError, ValueError, RecursionError):
+        data = read_json(folder / SUMMARY_JSON, SUMMARY_JSON, MAX_PLAN_BYTES)
+    except InputError:
         return False
     schema = data.get("schema") if isinstance(data, dict) else None
-    return isinstance(schema, str) and schema.startswith("inoplan.batch-summary/")
+    return isinstance(schema, str) and schema.startswith(BATCH_SUMMARY_FAMILY)
 
 
 @dataclass(frozen=True)
@@ -256,38 +174,22 @@ class _Outcome:
     error: tuple[str, str] | None = None  # (field, reason)
 
 
-def _valid_id(text: str | None) -> str | None:
-    """The row's patient id if it is a valid one; a refused id may be a name, kept nowhere."""
-    from inoplan.inputs.plan_request import parse_patient_id
-
-    if not (text or "").strip():
-        return None
-    try:
-        return parse_patient_id(text or "", "patient_id")
-    except InputError:
-        return None
-
-
-def _work(item: tuple[int, dict[str, str]], fmt: str, ics_options: IcsOptions | None) -> _Outcome:
+def _work(row: Row, fmt: str, ics_options: IcsOptions | None) -> _Outcome:
     """Plan and render one row. Pure: runs in a worker process as well as in this one."""
     from inoplan.export import csv as export_csv
 
-    row, values = item
-    pid = _valid_id(values.get("patient_id"))
+    pid = patients_csv.valid_id(row.cells.get("patient_id"))
     try:
-        # A cell may hold a name (a patient's name typed as the id, columns
-        # shifted): messages say which row and column, never the value.
-        with values_unquoted():
-            plan = plan_row(values)
-            options = None
-            if fmt == "ics":
-                assert ics_options is not None
-                options = with_row_calendar(ics_options, values)
-            data = render_plan(plan, fmt, options)
+        patient, plan = plan_row(row)
+        options = None
+        if fmt == "ics":
+            assert ics_options is not None
+            options = with_row_calendar(ics_options, patient)
+        data = render_plan(plan, fmt, options)
     except InputError as e:
-        return _Outcome(row, pid, error=(e.field, e.detail))
+        return _Outcome(row.number, pid, error=(e.field, e.detail))
     return _Outcome(
-        row, plan.request.patient_id, data, tuple(tuple(r) for r in export_csv.rows(plan))
+        row.number, patient.patient_id, data, tuple(tuple(r) for r in export_csv.rows(plan))
     )
 
 
@@ -315,13 +217,13 @@ def _stop(executor: ProcessPoolExecutor) -> None:
 
 
 def _work_chunk(
-    chunk: list[tuple[int, dict[str, str]]], fmt: str, ics_options: IcsOptions | None
+    chunk: list[Row], fmt: str, ics_options: IcsOptions | None
 ) -> list[_Outcome]:
     return [_work(item, fmt, ics_options) for item in chunk]
 
 
 def _outcomes(
-    rows: Iterator[tuple[int, dict[str, str]]],
+    rows: Iterator[Row],
     fmt: str,
     ics_options: IcsOptions | None,
     jobs: int,
@@ -336,7 +238,7 @@ def _outcomes(
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    def chunks() -> Iterator[list[tuple[int, dict[str, str]]]]:
+    def chunks() -> Iterator[list[Row]]:
         while chunk := list(itertools.islice(rows, chunk_size)):
             yield chunk
 

@@ -1,193 +1,51 @@
 """The pharmacy worklist: every infusion due on a day (or a range), across patients.
 
-Patients come from a folder of saved JSON plans or from a patients CSV (the
-format of ``inoplan batch``). Either way each plan is rebuilt from what it
-records: a saved plan from its inputs and its re-planning events, with its
-clinic-day moves (:func:`inoplan.inputs.saved_plan.plan_from_data`, as ``verify`` and
-``replan`` read it); a CSV row as ``inoplan schedule`` would plan it
-(:func:`inoplan.domain.clinic.plan_course`). So the worklist shows the dates and doses
-actually planned, and a dose edited by hand in a file never reaches it. Pure
-apart from reading those files; no printing.
+Patients come from a folder of saved JSON plans (an ``inoplan batch`` run's
+folder included), one plan, or a patients CSV, through
+:func:`inoplan.inputs.patients.patients`: each plan is rebuilt from what it
+records, so the worklist shows the dates and doses actually planned, and a dose
+edited by hand in a file never reaches it.
+
+A day or a range without infusions is an empty worklist (exit status 0),
+whether it lies between two doses or before or after every plan: the same
+situation, the same answer. When it lies outside every plan, a note gives the
+span the plans cover, so a mistyped year is easy to see. No printing.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 from inoplan.domain import rules
-from inoplan.domain.clinic import plan_course
-from inoplan.domain.errors import InputError, quoted, quoted_path
-from inoplan.domain.limits import MAX_PATIENTS_CSV_BYTES
+from inoplan.domain.errors import InputError
 from inoplan.domain.pharmacy import (
     Rounding,
     RoundTo,
     Sharing,
     Worksheet,
-    parse_clock,
     round_dose,
     share,
     worksheet,
 )
-from inoplan.domain.plan import Plan, PlanRequest
+from inoplan.domain.plan import Plan
 from inoplan.domain.rules import Vial
-from inoplan.inputs.plan_request import FIELDS, request_from_strings
-
-#: Columns a patients CSV must have; the rest of
-#: :data:`inoplan.inputs.plan_request.FIELDS` are optional.
-CSV_REQUIRED_COLUMNS = ("patient_id", "start", "response")
-#: A worklist-only column: the planned clock time (HH:MM) of every infusion of that row.
-CSV_TIME_COLUMN = "time"
-
+from inoplan.inputs.patients import PatientPlan, read_patients
 
 # --- reading patients ---------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class PatientSource:
-    """One patient's plan, where it came from, and planned infusion times if any."""
-
-    where: str
-    plan: Plan
-    #: (cycle, day) -> planned clock time; a time for every dose is under key ``None``.
-    times: Mapping[tuple[int, int] | None, dt.time]
-
-    @property
-    def request(self) -> PlanRequest:
-        return self.plan.request
-
-    def time_for(self, cycle: int, day: int) -> dt.time | None:
-        return self.times.get((cycle, day), self.times.get(None))
+#: One patient's plan and planned times (the name the worklist has always used).
+PatientSource = PatientPlan
 
 
-def read_patient_rows(
-    path: Path, extra_columns: Sequence[str] = ()
-) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a patients CSV as (line number, column -> text), blank rows skipped.
+def load_patients(path: str, field: str = "SOURCE") -> list[PatientPlan]:
+    """A folder of saved plans, one saved plan, or a patients CSV, all read before planning.
 
-    UTF-8 with or without a byte-order mark; the header row names the columns,
-    which are the canonical input names of :mod:`inoplan.inputs.plan_request`. Shared by
-    every command that reads the batch CSV format.
+    See :func:`inoplan.inputs.patients.patients`: the reader ``balance`` shares.
     """
-    name = str(path)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_PATIENTS_CSV_BYTES + 1)
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except FileNotFoundError:
-        raise InputError(name, "does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(name, f"cannot be read as UTF-8 text ({e.__class__.__name__})") from None
-    if len(data) > MAX_PATIENTS_CSV_BYTES:
-        raise InputError(
-            name,
-            f"larger than {MAX_PATIENTS_CSV_BYTES // 1024 // 1024} MB, more than inoplan reads",
-        )
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None:
-        raise InputError(name, "is empty; expected a header row")
-    columns = [h.strip().lower() for h in header]
-    missing = [c for c in CSV_REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise InputError(name, f"the header row lacks the column {quoted(missing[0])}")
-    if len(set(columns)) != len(columns):
-        raise InputError(name, "the header row names a column twice")
-    allowed = (*FIELDS, *extra_columns)
-    unknown = [c for c in columns if c not in allowed]
-    if unknown:
-        raise InputError(
-            name,
-            f"unknown column {quoted(unknown[0])} in the header row; allowed {', '.join(allowed)}",
-        )
-    rows: list[tuple[int, dict[str, str]]] = []
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(columns):
-            raise InputError(
-                f"{name} line {line}", f"{len(cells)} cells for {len(columns)} columns"
-            )
-        rows.append((line, dict(zip(columns, cells, strict=True))))
-    return rows
-
-
-def request_from_row(where: str, row: Mapping[str, str]) -> PlanRequest:
-    """One CSV row through the same parser as the command line; errors name the cell."""
-    return request_from_strings(row, lambda column: f"{where}: {column}")
-
-
-def patients_from_csv(path: Path) -> list[PatientSource]:
-    """Every row of a patients CSV, parsed; the first bad cell stops everything."""
-    sources: list[PatientSource] = []
-    for line, row in read_patient_rows(path, (CSV_TIME_COLUMN,)):
-        where = f"{path.name} line {line}"
-        values = dict(row)
-        time_text = values.pop(CSV_TIME_COLUMN, "").strip()
-        times: dict[tuple[int, int] | None, dt.time] = {}
-        if time_text:
-            times[None] = parse_clock(time_text, f"{where}: {CSV_TIME_COLUMN}")
-        plan = plan_course(request_from_row(where, values))
-        sources.append(PatientSource(where, plan, times))
-    if not sources:
-        raise InputError(str(path), "has no patient rows")
-    return sources
-
-
-def _dose_times(data: Mapping[str, Any], where: str) -> dict[tuple[int, int] | None, dt.time]:
-    """Optional ``time`` (HH:MM) keys on the doses of a saved plan."""
-    times: dict[tuple[int, int] | None, dt.time] = {}
-    cycles = data.get("cycles")
-    if not isinstance(cycles, list):
-        return times
-    for c in cycles:
-        for d in c.get("doses", []) if isinstance(c, dict) else []:
-            if isinstance(d, dict) and "time" in d:
-                cycle, day = d.get("cycle"), d.get("day")
-                label = f"C{cycle}D{day}"
-                if not (isinstance(cycle, int) and isinstance(day, int)):
-                    raise InputError(f"{where}: {label} time", "the dose has no cycle and day")
-                if not isinstance(d["time"], str):
-                    raise InputError(f"{where}: {label} time", "expected text such as 09:30")
-                times[(cycle, day)] = parse_clock(d["time"], f"{where}: {label} time")
-    return times
-
-
-def patients_from_folder(folder: Path) -> list[PatientSource]:
-    """Every ``*.json`` plan in ``folder`` (not its sub-folders), rebuilt from its inputs."""
-    files = sorted(p for p in folder.glob("*.json") if p.is_file())
-    if not files:
-        raise InputError(str(folder), "holds no saved plans (*.json)")
-    return [patient_from_plan_file(f) for f in files]
-
-
-def patient_from_plan_file(path: Path) -> PatientSource:
-    """A saved plan, rebuilt from its inputs and events (never from its numbers)."""
-    from inoplan.inputs.saved_plan import plan_from_data, read_plan_json
-
-    data = read_plan_json(path, path.name)
-    return PatientSource(path.name, plan_from_data(data, path.name), _dose_times(data, path.name))
-
-
-def load_patients(path: str, field: str = "SOURCE") -> list[PatientSource]:
-    """A folder of saved plans, one saved plan, or a patients CSV."""
-    p = Path(path)
-    if p.is_dir():
-        return patients_from_folder(p)
-    if not p.exists():
-        raise InputError(field, f"{quoted_path(path)} does not exist")
-    if p.suffix.lower() == ".json":
-        return [patient_from_plan_file(p)]
-    if p.suffix.lower() == ".csv":
-        return patients_from_csv(p)
-    raise InputError(
-        field, f"{quoted_path(path)} is neither a folder of plans, a .json plan nor a .csv"
-    )
+    return read_patients(path, field)
 
 
 # --- the worklist -------------------------------------------------------------------------
@@ -321,9 +179,12 @@ def build_worklist(
     share_vials: bool = False,
     round_within_pct: Decimal | None = None,
     round_to: RoundTo | None = None,
-    date_field: str = "--date",
 ) -> Worklist:
-    """Every infusion from ``first`` to ``last`` (inclusive) across the patients."""
+    """Every infusion from ``first`` to ``last`` (inclusive) across the patients.
+
+    A period without infusions gives an empty worklist, never an error (see the
+    module's docstring).
+    """
     if last < first:
         raise InputError("--to", f"{last.isoformat()} is before --date {first.isoformat()}")
     if (round_within_pct is None) != (round_to is None):
@@ -332,14 +193,14 @@ def build_worklist(
             "required with " + ("--round-to" if round_within_pct is None else "--round-within"),
         )
     plans = [(s, s.plan) for s in sources]
-    if not any(_overlaps(p, first, last) for _, p in plans):
+    outside: str | None = None
+    if plans and not any(_overlaps(p, first, last) for _, p in plans):
         span_first = min(p.first_dose for _, p in plans)
         span_last = max(p.last_dose for _, p in plans)
         what = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
-        raise InputError(
-            date_field,
-            f"{what} is outside every plan (their infusions run {span_first.isoformat()} to "
-            f"{span_last.isoformat()}; plans with response pending hold cycle 1 only)",
+        outside = (
+            f"{what} is outside every plan: their infusions run {span_first.isoformat()} to "
+            f"{span_last.isoformat()} (plans with response pending hold cycle 1 only)"
         )
     infusions: list[Infusion] = []
     for source, plan in plans:
@@ -403,6 +264,8 @@ def build_worklist(
         )
 
     notes: list[str] = []
+    if outside is not None:
+        notes.append(outside)
     if vial.note:
         notes.append(f"{vial.note} ({rules.VERIFY_NOTE})")
     if share_vials:

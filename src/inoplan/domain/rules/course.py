@@ -212,6 +212,9 @@ BOXED_WARNING: Final = (
         "L",
     ),
 )
+#: VOD was reported up to this many days after the last dose without an intervening
+#: HSCT [L, 5.1]; the patient's liver watch runs as long (8 weeks) [inoplan].
+VOD_WATCH_DAYS: Final = 56
 #: The same points in few words, for a printed page where the full text does not fit
 #: (the clinician's calendar); keyed as :data:`BOXED_WARNING`.
 BOXED_WARNING_SHORT: Final = {
