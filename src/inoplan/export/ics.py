@@ -26,13 +26,14 @@ import hashlib
 import hmac
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from inoplan import __version__
 from inoplan.domain import rules
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Dose, Plan
 from inoplan.domain.rules import Response
+from inoplan.export import ics_text
 from inoplan.export.ics_options import (
     REMINDER_SYNTAX,
     IcsOptions,
@@ -46,11 +47,12 @@ from inoplan.export.ics_options import (
     parse_time,
     parse_tz,
 )
+from inoplan.export.ics_text import Part
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from icalendar import Alarm, Calendar, Event, Timezone
+    from icalendar import Calendar, Timezone
 
 __all__ = [
     "DRUG",
@@ -60,6 +62,7 @@ __all__ = [
     "ReminderSpec",
     "build_calendar",
     "check_tz_environment",
+    "describe",
     "dose_description",
     "dose_summary",
     "dtstamp_from_env",
@@ -137,7 +140,7 @@ def dose_description(plan: Plan, dose: Dose, pid_line: str | None) -> str:
         f"Infusion over {rules.INFUSION_MINUTES} minutes, then observation.",
         "",
         "Each dose:",
-        *(f"- {r.display}" for r in rules.DOSE_REMINDERS),
+        *_each_dose(),
     ]
     if dose.cycle == 1 and dose.day == 1 and plan.reminders:
         lines += ["", "Before starting:", *(f"- {r.display}" for r in plan.reminders)]
@@ -149,6 +152,13 @@ def dose_description(plan: Plan, dose: Dose, pid_line: str | None) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=1)
+def _each_dose() -> tuple[str, ...]:
+    """The reminders every dose's description repeats: built once, not once per dose."""
+    return tuple(f"- {r.display}" for r in rules.DOSE_REMINDERS)
+
+
+@lru_cache(maxsize=1)
 def _footer() -> str:
     return (
         f"Planned by inoplan {__version__} (rules: {rules.LABEL_REVISION}). Decision support "
@@ -163,26 +173,22 @@ def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
     return Timezone.from_tzid(tzid, first_date=first, last_date=last)
 
 
-def _event(plan: Plan, options: IcsOptions, kind: str, cycle: int, day: int, seq: int) -> Event:
-    from icalendar import Event
-
-    event = Event()
+def _event(plan: Plan, options: IcsOptions, kind: str, cycle: int, day: int, seq: int) -> Part:
+    event = Part("VEVENT")
     event.add("uid", uid(plan, options.uid_key, kind, cycle, day))
     event.add("dtstamp", options.dtstamp)
     event.add("sequence", seq)
     return event
 
 
-def _all_day(event: Event, day: date) -> None:
+def _all_day(event: Part, day: date) -> None:
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("transp", "TRANSPARENT")
 
 
-def _alarm(trigger: timedelta, text: str) -> Alarm:
-    from icalendar import Alarm
-
-    alarm = Alarm()
+def _alarm(trigger: timedelta, text: str) -> Part:
+    alarm = Part("VALARM")
     alarm.add("action", "DISPLAY")
     alarm.add("description", text)
     alarm.add("trigger", trigger)
@@ -211,11 +217,17 @@ def _trigger(
     return alarm_at.astimezone(dt.timezone.utc) - start.astimezone(dt.timezone.utc)
 
 
-def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") -> Calendar:
-    """The plan as an :class:`icalendar.Calendar`; ``time_field`` names the time in errors."""
-    from zoneinfo import ZoneInfo
+def describe(
+    plan: Plan, options: IcsOptions, time_field: str = "--time"
+) -> tuple[Part, tuple[str, date, date] | None]:
+    """The calendar as :class:`Part` records, and its VTIMEZONE's ``(zone, first, last)``.
 
-    from icalendar import Calendar
+    The VTIMEZONE is asked for whenever events are timed in ``options.tz``;
+    each writer adds it only where an event's start carries a ``TZID`` (UTC
+    times are written with a Z and need none). ``time_field`` names the time
+    in errors.
+    """
+    from zoneinfo import ZoneInfo
 
     pid = plan.request.patient_id
     if options.show_id and not pid:
@@ -224,7 +236,7 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
     prefix = f"{pid}: " if show else ""
     pid_line = f"Patient id: {pid}" if show else None
 
-    cal = Calendar()
+    cal = Part("VCALENDAR")
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
@@ -374,19 +386,57 @@ def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") 
             event.add("categories", categories)
             cal.add_component(event)
 
-    if tz is not None and any(
-        "TZID" in ev["DTSTART"].params for ev in cal.walk("VEVENT") if "DTSTART" in ev
-    ):
+    zone = None
+    if tz is not None:
         # One zone, before the events, bounded to the calendar months of the plan's
         # doses: the VTIMEZONE carries the transitions the events need and few others,
         # and plans of the same months share one (cached) zone in a batch run.
-        # (UTC times are written with a Z and need none.)
         first = plan.first_dose.replace(day=1)
         last = (plan.last_dose.replace(day=28) + timedelta(days=4)).replace(day=1)
-        cal.subcomponents.insert(0, _vtimezone(tz.key, first, last))
+        zone = (tz.key, first, last)
+    return cal, zone
+
+
+def build_calendar(plan: Plan, options: IcsOptions, time_field: str = "--time") -> Calendar:
+    """The plan as an :class:`icalendar.Calendar`; ``time_field`` names the time in errors."""
+    from icalendar import Alarm, Calendar, Event
+
+    part, zone = describe(plan, options, time_field)
+    classes = {"VCALENDAR": Calendar, "VEVENT": Event, "VALARM": Alarm}
+
+    def build(p: Part) -> Any:
+        component = classes[p.name]()
+        for name, value in p.props:
+            component.add(name, value)
+        for sub in p.subs:
+            component.add_component(build(sub))
+        return component
+
+    cal: Calendar = build(part)
+    if zone is not None and any(
+        "TZID" in ev["DTSTART"].params for ev in cal.walk("VEVENT") if "DTSTART" in ev
+    ):
+        cal.subcomponents.insert(0, _vtimezone(*zone))
     return cal
 
 
+@lru_cache(maxsize=1024)
+def _vtimezone_text(tzid: str, first: date, last: date) -> bytes:
+    return bytes(_vtimezone(tzid, first, last).to_ical())
+
+
 def render(plan: Plan, options: IcsOptions, time_field: str = "--time") -> bytes:
-    """The plan as iCalendar bytes: UTF-8, CRLF line ends, lines folded at 75 octets."""
-    return bytes(build_calendar(plan, options, time_field).to_ical())
+    """The plan as iCalendar bytes: UTF-8, CRLF line ends, lines folded at 75 octets.
+
+    Written by :func:`inoplan.export.ics_text.write`, byte for byte what
+    ``build_calendar(...).to_ical()`` gives, several times faster; anything
+    that writer does not know goes through ``icalendar``.
+    """
+    part, zone = describe(plan, options, time_field)
+    vtimezone = None
+    if zone is not None and ics_text.has_zoned_start(part):
+        vtimezone = _vtimezone_text(*zone)
+    try:
+        return ics_text.write(part, vtimezone)
+    except ics_text.Unsupported:  # pragma: no cover - every value inoplan writes is known
+        return bytes(build_calendar(plan, options, time_field).to_ical())
