@@ -231,7 +231,7 @@ def render_plan(plan: Plan, fmt: str, ics_options: IcsOptions | None) -> bytes:
         return export_csv.render(plan).encode("utf-8")
     from inoplan.export import json as export_json
 
-    return export_json.render_bytes(plan)
+    return export_json.render_bytes(plan, fast=True)  # many files: the C encoder pays
 
 
 def is_batch_run(folder: Path) -> bool:
