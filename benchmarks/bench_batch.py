@@ -1,8 +1,16 @@
-"""How `inoplan batch` scales: 1,000 vs 10,000 rows, to JSON and to ICS.
+"""How `inoplan batch` scales (1,000 vs 10,000 rows) and how near it is to the floor.
 
 Run on purpose, not in the tests:
 
-    python benchmarks/bench_batch.py [--sizes 1000 10000]
+    python benchmarks/bench_batch.py [--sizes 1000 10000] [--jobs N]
+
+The floor: a plain Python process that writes the same bytes to the same
+number of files in the same folder layout (``patients/`` and the run's own
+files), one ``open``/``write`` each, no fsync, the bytes already in memory.
+It runs right after each inoplan run, on the files that run wrote, and
+inoplan's wall and CPU time are printed as ratios to it. Limits, at the
+largest size: JSON at most 3x the floor, ICS at most 6x, for wall time and
+for CPU time (inoplan's worker processes included).
 
 Each run happens in a fresh Python process that plans the whole file and
 reports its wall time and peak resident memory (ru_maxrss of the process that
@@ -22,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,9 +57,34 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_bytes": rss * scale,
                   "planned": summary.planned, "rejected": len(summary.rejected)}))
 """
 
+FLOOR = r"""
+import json, os, resource, sys, time
+blob, out = sys.argv[1], sys.argv[2]
+with open(blob, "rb") as fh:
+    data = memoryview(fh.read())
+with open(blob + ".index", encoding="utf-8") as fh:
+    index = json.load(fh)
+pieces = [(os.path.join(out, name), data[a:b]) for name, a, b in index]
+folders = sorted({os.path.dirname(name) for name, _, _ in index} - {""})
+r0 = resource.getrusage(resource.RUSAGE_SELF)
+t0 = time.perf_counter()
+os.mkdir(out)
+for folder in folders:
+    os.mkdir(os.path.join(out, folder))
+for path, content in pieces:
+    with open(path, "xb") as fh:
+        fh.write(content)
+seconds = time.perf_counter() - t0
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "files": len(pieces)}))
+"""
+
 #: Limits: CPU time may grow at most this much faster than the rows; memory not at all.
 TIME_SLACK = 1.3
 MEMORY_LIMIT = 1.5
+#: inoplan's time at the largest size, as a multiple of the floor's (wall and CPU).
+FLOOR_LIMITS = {"json": 3.0, "ics": 6.0}
 
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
 
@@ -85,6 +119,41 @@ def measure(source: Path, out: Path, fmt: str, jobs: int) -> dict[str, float]:
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
+PACK = r"""
+import json, sys
+from pathlib import Path
+folder, blob = Path(sys.argv[1]), Path(sys.argv[2])
+index, offset = [], 0
+with blob.open("wb") as fh:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        fh.write(data)
+        index.append((str(path.relative_to(folder)), offset, offset + len(data)))
+        offset += len(data)
+Path(f"{blob}.index").write_text(json.dumps(index), encoding="utf-8")
+"""
+
+
+def pack(folder: Path, blob: Path) -> None:
+    """Every file under ``folder`` into one blob and an index, for the floor to write back.
+
+    In a process of its own: a process started later from this one would
+    otherwise inherit the peak memory of reading them (Linux keeps
+    ``ru_maxrss`` across fork and exec).
+    """
+    subprocess.run([sys.executable, "-c", PACK, str(folder), str(blob)], check=True)
+
+
+def floor(blob: Path, out: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-c", FLOOR, str(blob), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -102,14 +171,21 @@ def main() -> None:
         print(
             f"{'format':<6} {'rows':>7} {'seconds':>8} {'cpu s':>8} {'rows/s':>8} {'peak MiB':>9}"
         )
+        floors: dict[tuple[str, int], dict[str, float]] = {}
         for fmt in ("json", "ics"):
             for n in sizes:
-                r = measure(base / f"p{n}.csv", base / f"out-{fmt}-{n}", fmt, args.jobs)
+                out = base / f"out-{fmt}-{n}"
+                r = measure(base / f"p{n}.csv", out, fmt, args.jobs)
                 results[(fmt, n)] = r
+                pack(out, base / "blob")
+                shutil.rmtree(out)  # the floor starts as inoplan did: no folder, a warm cache
+                f = floors[(fmt, n)] = floor(base / "blob", base / f"floor-{fmt}-{n}")
+                shutil.rmtree(base / f"floor-{fmt}-{n}")
                 print(
                     f"{fmt:<6} {n:>7} {r['seconds']:>8.2f} {r['cpu']:>8.2f} "
                     f"{n / r['seconds']:>8.0f} "
                     f"{r['peak_bytes'] / 2**20:>9.1f}"
+                    f"   floor {f['seconds']:.2f} s, cpu {f['cpu']:.2f} s ({int(f['files'])} files)"
                 )
         lo, hi = sizes[0], sizes[-1]
         ok = True
@@ -124,6 +200,17 @@ def main() -> None:
                 f"peak memory x{memory_ratio:.2f} (limit {MEMORY_LIMIT:g})"
             )
             ok = ok and time_ratio <= TIME_SLACK * hi / lo and memory_ratio <= MEMORY_LIMIT
+        print()
+        for fmt in ("json", "ics"):
+            r, f = results[(fmt, hi)], floors[(fmt, hi)]
+            limit = FLOOR_LIMITS[fmt]
+            wall, cpu = r["seconds"] / f["seconds"], r["cpu"] / f["cpu"]
+            within = wall <= limit and cpu <= limit
+            print(
+                f"{fmt}: {hi:,} rows against the floor: wall x{wall:.2f}, CPU x{cpu:.2f} "
+                f"(limit {limit:g}x: {'ok' if within else 'OVER'})"
+            )
+            ok = ok and within
     if not ok:
         print("over a limit", file=sys.stderr)
         sys.exit(1)

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+from inoplan import files
 from inoplan.cli.app import app, handle_sigterm
 from inoplan.domain.errors import Terminated
 from inoplan.services.batch import run_batch
@@ -146,24 +147,93 @@ def test_a_full_disk_leaves_out_as_it_was(
     out, extra = before
     source = write_csv(tmp_path / "p.csv", rows(5))
     was = tree(tmp_path)
-    real = os.fsync
-    flushed: list[int] = []
+    real = os.write
+    written: list[int] = []
 
-    def fill_up(fd: int) -> None:
-        if len(flushed) == 3:  # the disk is full at the fourth patient's file
+    def fill_up(fd: int, data: Any) -> int:
+        if len(written) == 3:  # the disk is full at the fourth patient's file
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        flushed.append(fd)
-        real(fd)
+        written.append(fd)
+        return real(fd, data)
 
-    monkeypatch.setattr(os, "fsync", fill_up)
+    monkeypatch.setattr(os, "write", fill_up)
     result = invoke("batch", str(source), "--out", str(out), *extra)
     assert result.exit_code == 2
     assert result.stderr == (
         f"inoplan: error: --out: cannot write '{out}': No space left on device; "
         "it was left as it was\n"
     )
-    assert len(flushed) == 3
+    assert len(written) == 3
     assert tree(tmp_path) == was
+
+
+def test_a_disk_error_found_when_the_run_is_flushed_leaves_out_as_it_was(
+    tmp_path: Path, before: tuple[Path, list[str]], monkeypatch: Any
+) -> None:
+    # The files are flushed to disk once, at the end; an error only then (a full
+    # disk, a failing device) must still leave --out as it was.
+    out, extra = before
+    source = write_csv(tmp_path / "p.csv", rows(5))
+    was = tree(tmp_path)
+    barriers: list[Path] = []
+
+    def failing_flush(folder: Path) -> None:
+        barriers.append(folder)
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(files, "sync_tree", failing_flush)
+    result = invoke("batch", str(source), "--out", str(out), *extra)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"inoplan: error: --out: cannot write '{out}': Input/output error; it was left as it was\n"
+    )
+    assert len(barriers) == 1  # one barrier for the whole run
+    assert tree(tmp_path) == was
+
+
+def test_the_files_are_flushed_once_before_out_takes_its_name(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    out = tmp_path / "out"
+    source = write_csv(tmp_path / "p.csv", rows(4))
+    real = files.sync_tree
+    seen: list[tuple[list[str], bool]] = []
+
+    def recording(folder: Path) -> None:
+        names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+        seen.append((names, out.exists()))
+        real(folder)
+
+    monkeypatch.setattr(files, "sync_tree", recording)
+    result = invoke("batch", str(source), "--out", str(out), "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    # One flush, of the complete run, while --out did not exist yet.
+    assert len(seen) == 1
+    names, out_existed = seen[0]
+    assert not out_existed
+    assert names == sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    assert "summary.json" in names and "patients/P0003.json" in names
+
+
+def test_without_syncfs_every_file_and_folder_is_flushed(tmp_path: Path, monkeypatch: Any) -> None:
+    # Where the system has no syncfs (not Linux), each file and folder is flushed.
+    folder = tmp_path / "run"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.json", "sub/b.json", "sub/c.json"):
+        (folder / name).write_bytes(b"{}")
+    monkeypatch.setattr(files, "_syncfs", lambda folder: False)
+    real = os.fsync
+    flushed: list[tuple[int, int]] = []
+
+    def recording(fd: int) -> None:
+        st = os.fstat(fd)
+        flushed.append((st.st_dev, st.st_ino))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    files.sync_tree(folder)
+    expected = {(p.stat().st_dev, p.stat().st_ino) for p in (folder, *folder.rglob("*"))}
+    assert set(flushed) == expected
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from typer.testing import CliRunner, Result
 from inoplan.cli.app import app
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import make_plan
-from inoplan.export import ics
+from inoplan.export import ics, ics_options
 from inoplan.inputs.plan_request import request_from_strings
 
 EPOCH = "1790000000"  # 2026-09-21T14:13:20Z
@@ -586,7 +586,7 @@ def test_reminder_durations_read_back(days: int, hours: int, minutes: int) -> No
 
 
 def test_unknown_local_zone_asks_for_tz(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ics, "local_zone_name", lambda: None)
+    monkeypatch.setattr(ics_options, "local_zone_name", lambda: None)
     result = invoke(
         "schedule", "--start", "2026-12-01", "--bsa", "1.82", "--format", "ics", "--time", "09:00"
     )
