@@ -24,11 +24,12 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from inoplan.domain.errors import InputError
+from inoplan.fs_ops import RENAME_EXCHANGE, RENAME_NOREPLACE, Lock, renameat2
 
 STDOUT = "-"
 NEW_FILE_MODE = 0o666  # less the umask
@@ -222,78 +223,6 @@ def signals_deferred() -> Iterator[None]:
             signal.raise_signal(caught[0])
 
 
-_AT_FDCWD = -100
-_RENAME_NOREPLACE = 1
-_RENAME_EXCHANGE = 2
-
-
-def _renameat2(src: Path, dst: Path, flags: int) -> bool:
-    """Linux ``renameat2``; ``False`` where the system or file system lacks it."""
-    if not sys.platform.startswith("linux"):  # pragma: no cover - not Linux
-        return False
-    import ctypes
-    import errno
-
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):  # pragma: no cover - C library before glibc 2.28
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    fn.restype = ctypes.c_int
-    if fn(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), flags) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # pragma: no cover - old kernel
-        return False
-    raise OSError(err, os.strerror(err), str(dst))
-
-
-class _Lock:
-    """An advisory lock file; removed when released, so nothing stays behind.
-
-    ``flock`` ends with the process, so a killed run never leaves a stale lock.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self) -> bool:
-        """``True`` if taken; ``False`` if another process holds it."""
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: a file that must not exist yet
-            try:
-                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                return False
-            return True
-        while True:
-            # Read-only is enough for flock, and lets another user's run see the lock.
-            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                return False
-            try:
-                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
-            except FileNotFoundError:
-                same = False
-            if same:
-                self.fd = fd
-                return True
-            os.close(fd)  # the holder removed it as we opened it: take the new one
-
-    def release(self) -> None:
-        if self.fd is None:
-            return
-        with suppress(FileNotFoundError):  # removed by hand meanwhile
-            os.unlink(self.path)
-        os.close(self.fd)
-        self.fd = None
-
-
 class StagedFolder:
     """Build a folder beside ``target`` and move it into place whole, or not at all.
 
@@ -330,7 +259,7 @@ class StagedFolder:
         self.path = Path(os.path.realpath(target))
         stem = f".{self.path.name}.inoplan-"
         self._prefix = stem
-        self._lock = _Lock(self.path.parent / f"{stem}lock")
+        self._lock = Lock(self.path.parent / f"{stem}lock")
         self.staging: Path | None = None
         self._made: list[Path] = []  # parent folders this run created
 
@@ -430,11 +359,11 @@ class StagedFolder:
         sync_tree(self.staging)
         state, _ = self._state()  # again: the folder may have changed meanwhile
         if state == "missing":
-            if not _renameat2(self.staging, self.path, _RENAME_NOREPLACE):
+            if not renameat2(self.staging, self.path, RENAME_NOREPLACE):
                 os.rename(self.staging, self.path)  # pragma: no cover - not Linux
         elif state == "empty":
             os.rename(self.staging, self.path)  # replaces an empty folder
-        elif _renameat2(self.staging, self.path, _RENAME_EXCHANGE):
+        elif renameat2(self.staging, self.path, RENAME_EXCHANGE):
             _remove_tree(self.staging)  # the earlier run, swapped out in one step
         else:  # pragma: no cover - a file system without an atomic exchange
             old = self.path.parent / f"{self._prefix}old-{os.urandom(6).hex()}"
