@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
-from rich import box
 from rich.console import Console, Group
 from rich.progress import (
     BarColumn,
@@ -24,27 +23,16 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 from inoplan.domain.rules import WEEKDAY_NAMES
 from inoplan.render.plan import NOTICE
-from inoplan.render.text import note, warning
+from inoplan.render.text import compact_table, note, warning
 from inoplan.services.balance import Balanced
 
 #: Periods up to this many days show every day; longer ones only the days that matter.
 QUIET_DAYS = 14
 
-
-def _table(title: str) -> Table:
-    return Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        padding=(0, 1),
-        collapse_padding=True,
-    )
 
 
 def _money(value: Decimal | None) -> str:
@@ -70,7 +58,7 @@ def balance_view(
             style="bold",
         )
     ]
-    totals = _table("Before and after")
+    totals = compact_table("Before and after")
     totals.add_column("")
     totals.add_column("Before", justify="right")
     totals.add_column("After", justify="right")
@@ -106,7 +94,7 @@ def balance_view(
             )
         )
 
-    days = _table("Days")
+    days = compact_table("Days")
     for name, justify in (
         ("Date", "left"),
         ("Day", "left"),
@@ -141,7 +129,7 @@ def balance_view(
         parts.append(Text(f"({len(sol.days) - len(shown)} days without a change not shown)"))
 
     if sol.moves:
-        moves = _table("Moves")
+        moves = compact_table("Moves")
         for name in ("Patient", "Dose", "From", "To", "Why"):
             moves.add_column(name, no_wrap=name != "Why", overflow="fold")
         for m in sol.moves:

@@ -5,7 +5,6 @@ Imported only by ``inoplan prep`` and ``inoplan worklist``.
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -14,7 +13,7 @@ from rich.text import Text
 from inoplan.domain import rules
 from inoplan.domain.pharmacy import Deadline, Worksheet
 from inoplan.render.plan import NOTICE
-from inoplan.render.text import bullet, note, warning
+from inoplan.render.text import bullet, compact_table, note, warning
 from inoplan.services.worklist import PREMED_SHORT, Worklist
 
 NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
@@ -114,18 +113,6 @@ def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     return Group(*parts)  # type: ignore[arg-type]
 
 
-def _table(title: str) -> Table:
-    """A compact table: no side borders, one space between columns."""
-    return Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        padding=(0, 1),
-        collapse_padding=True,
-        pad_edge=False,
-    )
-
 
 def worklist_view(wl: Worklist) -> Group:
     """Infusions, day totals and (if asked) vial sharing."""
@@ -133,7 +120,7 @@ def worklist_view(wl: Worklist) -> Group:
     rounding = wl.rounding_on
     one_day = wl.first == wl.last
     timed = any(i.time for i in wl.infusions)
-    t = _table(f"Worklist {span} ({wl.vial.label})")
+    t = compact_table(f"Worklist {span} ({wl.vial.label})")
     if not one_day:
         t.add_column("Date", no_wrap=True, min_width=10)
     if timed:
@@ -187,7 +174,7 @@ def worklist_view(wl: Worklist) -> Group:
         )
     )
 
-    totals = _table("Vials per day")
+    totals = compact_table("Vials per day")
     totals.add_column("Date", no_wrap=True)
     for name in ("Infusions", "Total mg", "Vials", "Waste mg"):
         totals.add_column(name, justify="right", overflow="fold")
@@ -203,7 +190,7 @@ def worklist_view(wl: Worklist) -> Group:
     if wl.days:
         parts.append(totals)
     if wl.sessions:
-        st = _table("Vial sharing by session")
+        st = compact_table("Vial sharing by session")
         st.add_column("Date", no_wrap=True)
         st.add_column("Times", no_wrap=True)
         st.add_column("Doses", overflow="fold")

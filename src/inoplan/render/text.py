@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions
 from rich.measure import Measurement
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 class Hanging:
@@ -54,3 +58,19 @@ def warning(text: str) -> Hanging:
 def note(text: str) -> Hanging:
     """A line that only explains: ``Note: text``."""
     return Hanging("Note: ", text)
+
+
+def compact_table(title: str) -> Table:
+    """A table titled on the left: no side borders, one space between columns."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+    )
