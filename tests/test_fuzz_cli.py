@@ -395,6 +395,8 @@ EVENT_KEYS = ("event", "dose", "date", "reason", "days", "response", "mrd", "dec
     ),
     as_csv=st.booleans(),
 )
+# A yes/no value where text is expected: read as "yes", refused as a dose name.
+@example(records=[{"event": "given", "dose": True, "date": "2026-12-01"}], as_csv=False)
 def test_an_events_file_of_junk_never_crashes(records: list[dict[str, Any]], as_csv: bool) -> None:
     plan = _saved_plan()
 
