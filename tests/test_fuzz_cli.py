@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -147,38 +147,66 @@ FORMULAS = values(BsaFormula)
 BASE = ["schedule", "--start", "2026-12-01", "--response", "cr"]
 BY_SIZE = ["--height", "170", "--weight", "70"]
 
-#: option -> (the valid command without it, junk for it, what the message must name)
-SCHEDULE: dict[str, tuple[list[str], st.SearchStrategy[str], str]] = {
-    "--start": (["schedule", "--bsa", "1.8"], START_JUNK, "--start"),
-    "--height": ([*BASE, "--weight", "70"], HEIGHT_JUNK, "--height"),
-    "--weight": ([*BASE, "--height", "170"], WEIGHT_JUNK, "--weight"),
-    "--bsa": (BASE, BSA_JUNK, "--bsa"),
-    "--bsa-cap": ([*BASE, *BY_SIZE], CAP_JUNK, "--bsa-cap"),
-    "--bsa-formula": ([*BASE, *BY_SIZE], not_a_choice(*FORMULAS), "--bsa-formula"),
+#: option -> (the valid command without it, junk for it, one junk value tried on every run).
+#: The refusal must name the option.
+Table = dict[str, tuple[list[str], st.SearchStrategy[str], str]]
+SCHEDULE: Table = {
+    "--start": (["schedule", "--bsa", "1.8"], START_JUNK, "2026-02-29"),  # not a leap year
+    "--height": ([*BASE, "--weight", "70"], HEIGHT_JUNK, "5ft 7in 2cm"),
+    "--weight": ([*BASE, "--height", "170"], WEIGHT_JUNK, "\u0667\u0660"),  # Arabic-Indic 70
+    "--bsa": (BASE, BSA_JUNK, "nan"),
+    "--bsa-cap": ([*BASE, *BY_SIZE], CAP_JUNK, "1e3"),
+    "--bsa-formula": ([*BASE, *BY_SIZE], not_a_choice(*FORMULAS), "mosteller2"),
     "--response": (["schedule", "--start", "2026-12-01", "--bsa", "1.8"],
-                   not_a_choice(*values(Response)), "--response"),
-    "--mrd": ([*BASE, "--bsa", "1.8", "--hsct"],
-              not_a_choice(*values(Mrd)), "--mrd"),
-    "--cycles": ([*BASE, "--bsa", "1.8"], CYCLES_JUNK, "--cycles"),
+                   not_a_choice(*values(Response)), "complete"),
+    "--mrd": ([*BASE, "--bsa", "1.8", "--hsct"], not_a_choice(*values(Mrd)), "neg"),
+    # 7 cycles: above the CR/CRi limit of 6 (spec section 4).
+    "--cycles": ([*BASE, "--bsa", "1.8"], CYCLES_JUNK, "7"),
     "--first-cycle-days": ([*BASE, "--bsa", "1.8"], not_a_choice(*values(FirstCycleDays)),
-                           "--first-cycle-days"),
-    "--patient-id": ([*BASE, "--bsa", "1.8"], PATIENT_ID_JUNK, "--patient-id"),
-    "--blasts": ([*BASE, "--bsa", "1.8"], BLASTS_JUNK, "--blasts"),
-    "--format": ([*BASE, "--bsa", "1.8"], not_a_choice(*values(PlanFormat)), "--format"),
+                           "35"),
+    "--patient-id": ([*BASE, "--bsa", "1.8"], PATIENT_ID_JUNK, "Jane Doe"),
+    "--blasts": ([*BASE, "--bsa", "1.8"], BLASTS_JUNK, "10,000"),
+    "--format": ([*BASE, "--bsa", "1.8"], not_a_choice(*values(PlanFormat)), "xml"),
 }  # fmt: skip
-BSA_COMMAND: dict[str, tuple[list[str], st.SearchStrategy[str], str]] = {
-    "--height": (["bsa", "--weight", "70"], HEIGHT_JUNK, "--height"),
-    "--weight": (["bsa", "--height", "170"], WEIGHT_JUNK, "--weight"),
-    "--bsa-formula": (["bsa", *BY_SIZE], not_a_choice(*FORMULAS), "--bsa-formula"),
+BSA_COMMAND: Table = {
+    "--height": (["bsa", "--weight", "70"], HEIGHT_JUNK, "170cmcm"),
+    "--weight": (["bsa", "--height", "170"], WEIGHT_JUNK, "70st"),
+    "--bsa-formula": (["bsa", *BY_SIZE], not_a_choice(*FORMULAS), ""),
 }
 #: Flags take no value: giving one is junk too.
 FLAGS = [("schedule", "--hsct"), ("schedule", "--force"), ("bsa", "--all")]
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("INOPLAN_FUZZ_EXAMPLES", "40")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
-)
+#: Generated examples per option (and per kind of junk file). A few per option keep the
+#: suite fast; ``INOPLAN_FUZZ_EXAMPLES=200 python -m pytest tests/test_fuzz_cli.py`` searches
+#: longer. Every option also runs its hand-picked @example on every run.
+PER_OPTION = int(os.environ.get("INOPLAN_FUZZ_EXAMPLES", "6"))
+
+
+def fuzz(options: int = 1) -> settings:
+    return settings(
+        max_examples=PER_OPTION * options,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+    )
+
+
+def junk_in_any_option(table: Table) -> Callable[[Callable[..., None]], Any]:
+    """One property over every option of ``table``: ``case`` is an option and junk for it.
+
+    Each option's own junk value runs as an @example on every run, so no option waits
+    for the search to draw it; a failure names the option and the value.
+    """
+    cases = st.sampled_from(list(table)).flatmap(
+        lambda option: st.tuples(st.just(option), table[option][1])
+    )
+
+    def decorate(test: Callable[..., None]) -> Any:
+        wrapped: Any = given(case=cases)(test)
+        for option, (_, _, value) in table.items():
+            wrapped = example(case=(option, value))(wrapped)
+        return fuzz(len(table))(wrapped)
+
+    return decorate
 
 
 def check_refused(args: list[str], option: str, folder: Path) -> None:
@@ -204,29 +232,25 @@ def in_fresh_folder(check: Callable[[Path], None]) -> None:
             os.chdir(old)
 
 
-@pytest.mark.parametrize("option", list(SCHEDULE))
-@FUZZ
-@given(data=st.data())
-def test_schedule_refuses_junk_in_every_option(option: str, data: st.DataObject) -> None:
-    base, junk, named = SCHEDULE[option]
-    value = data.draw(junk, label=option)
+@junk_in_any_option(SCHEDULE)
+def test_schedule_refuses_junk_in_every_option(case: tuple[str, str]) -> None:
+    option, value = case
+    base = SCHEDULE[option][0]
 
     def check(folder: Path) -> None:
         out = ["--format", "json", "-o", str(folder / "plan.json")]
         if option == "--format":
             out = ["-o", str(folder / "plan.txt")]
-        check_refused([*base, f"{option}={value}", *out], named, folder)
+        check_refused([*base, f"{option}={value}", *out], option, folder)
 
     in_fresh_folder(check)
 
 
-@pytest.mark.parametrize("option", list(BSA_COMMAND))
-@FUZZ
-@given(data=st.data())
-def test_bsa_refuses_junk_in_every_option(option: str, data: st.DataObject) -> None:
-    base, junk, named = BSA_COMMAND[option]
-    value = data.draw(junk, label=option)
-    in_fresh_folder(lambda folder: check_refused([*base, f"{option}={value}"], named, folder))
+@junk_in_any_option(BSA_COMMAND)
+def test_bsa_refuses_junk_in_every_option(case: tuple[str, str]) -> None:
+    option, value = case
+    base = BSA_COMMAND[option][0]
+    in_fresh_folder(lambda folder: check_refused([*base, f"{option}={value}"], option, folder))
 
 
 OUTPUT_JUNK = st.one_of(
@@ -238,19 +262,23 @@ OUTPUT_JUNK = st.one_of(
 )
 
 
-@FUZZ
+@fuzz(3)
 @given(value=OUTPUT_JUNK)
 def test_schedule_refuses_unusable_output_names(value: str) -> None:
     args = [*BASE, "--bsa", "1.8", "--format", "csv", f"--output={value}"]
     in_fresh_folder(lambda folder: check_refused(args, "--output", folder))
 
 
+#: Values given to a flag: each one, for every flag (few enough to try them all).
+FLAG_VALUES = ["", "yes", "no", "1", "true", "\x1b[31m"]
+
+
 @pytest.mark.parametrize(("command", "flag"), FLAGS)
-@FUZZ
-@given(value=st.sampled_from(["", "yes", "no", "1", "true", "\x1b[31m"]))
-def test_flags_given_a_value_are_refused(command: str, flag: str, value: str) -> None:
+def test_flags_given_a_value_are_refused(command: str, flag: str) -> None:
     base = [*BASE, "--bsa", "1.8", "-o", "plan.csv"] if command == "schedule" else ["bsa", *BY_SIZE]
-    in_fresh_folder(lambda folder: check_refused([*base, f"{flag}={value}"], flag, folder))
+    for value in FLAG_VALUES:
+        args = [*base, f"{flag}={value}"]
+        in_fresh_folder(lambda folder, args=args: check_refused(args, flag, folder))
 
 
 def test_an_existing_output_is_refused_and_kept(tmp_path: Path) -> None:
@@ -338,7 +366,7 @@ def _saved_plan() -> Any:
     return _PLAN_CACHE["plan"]
 
 
-@FUZZ
+@fuzz(4)
 @given(data=st.data())
 def test_a_saved_plan_with_any_value_replaced_never_crashes(data: st.DataObject) -> None:
     plan = _saved_plan()
@@ -361,13 +389,15 @@ EVENT_KEYS = ("event", "dose", "date", "reason", "days", "response", "mrd", "dec
               "revision", "junk")  # fmt: skip
 
 
-@FUZZ
+@fuzz(2)
 @given(
     records=st.lists(
         st.dictionaries(st.sampled_from(EVENT_KEYS), FILE_VALUE_JUNK, max_size=4), max_size=3
     ),
     as_csv=st.booleans(),
 )
+# A yes/no value where text is expected: read as "yes", refused as a dose name.
+@example(records=[{"event": "given", "dose": True, "date": "2026-12-01"}], as_csv=False)
 def test_an_events_file_of_junk_never_crashes(records: list[dict[str, Any]], as_csv: bool) -> None:
     plan = _saved_plan()
 
@@ -402,7 +432,7 @@ CELL_JUNK = st.one_of(
 )
 
 
-@FUZZ
+@fuzz(3)
 @given(column=st.sampled_from(BATCH_COLUMNS), value=CELL_JUNK, ics=st.booleans())
 def test_a_junk_batch_cell_rejects_only_its_row(column: str, value: str, ics: bool) -> None:
     row = {"patient_id": "A1", "start": "2026-12-01", "bsa": "1.8", "response": "cr"}

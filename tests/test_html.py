@@ -19,17 +19,23 @@ males + 5 = 2027-09-27, no breastfeeding + 2 = 2027-06-27.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import fcntl
+import io
+import json
+import os
 import re
+import select
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -486,40 +492,140 @@ needs_chromium = pytest.mark.skipif(
 PAPER = {"a4": "A4 portrait", "letter": "letter portrait"}
 
 
-def print_pdf(html: str, paper: str, folder: Path) -> list[str]:
-    """Print ``html`` on ``paper`` in headless Chromium; the text of each PDF page."""
+class Chromium:
+    """One headless Chromium for every print, driven over the DevTools protocol.
+
+    Starting the browser costs far more than printing a page, so the documents are
+    printed one after the other in one tab. The protocol runs over a pipe
+    (``--remote-debugging-pipe``: commands in on descriptor 3, replies out on 4, each
+    message JSON ended by a NUL byte). ``Page.printToPDF`` with ``printBackground`` and
+    ``preferCSSPageSize`` is what ``--print-to-pdf`` runs, so the pages are the same.
+    """
+
+    TIMEOUT = 180.0  # seconds without a reply: a hang guard, not a speed test
+
+    def __init__(self, folder: Path) -> None:
+        assert CHROMIUM is not None
+        to_browser, self._out = os.pipe()
+        self._in, from_browser = os.pipe()
+        # Above the standard descriptors, so that moving them to 3 and 4 in the child
+        # never lands one on the other (and dup2 then clears close-on-exec).
+        to_browser = self._move_up(to_browser)
+        from_browser = self._move_up(from_browser)
+
+        def descriptors_3_and_4() -> None:  # runs in the child, before exec
+            os.dup2(to_browser, 3)
+            os.dup2(from_browser, 4)
+
+        self._process = subprocess.Popen(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={folder / 'profile'}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=descriptors_3_and_4,
+        )
+        os.close(to_browser)
+        os.close(from_browser)
+        self._buffer = b""
+        self._last_id = 0
+        self._events: list[dict[str, Any]] = []
+        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        attached = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})
+        self._session = str(attached["sessionId"])
+        self._send("Page.enable", session=self._session)
+
+    @staticmethod
+    def _move_up(fd: int) -> int:
+        moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(fd)
+        return moved
+
+    def _receive(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._in], [], [], self.TIMEOUT)
+            if not ready:
+                raise TimeoutError(f"chromium sent nothing for {self.TIMEOUT:.0f} s")
+            chunk = os.read(self._in, 1 << 20)
+            if not chunk:
+                raise EOFError(f"chromium ended (status {self._process.poll()})")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return dict(json.loads(message))
+
+    def _send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
+        self._last_id += 1
+        message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._receive()
+            if reply.get("id") == self._last_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return dict(reply["result"])
+            self._events.append(reply)
+
+    def _wait_for(self, event: str) -> None:
+        while True:
+            for i, message in enumerate(self._events):
+                if message.get("method") == event and message.get("sessionId") == self._session:
+                    del self._events[i]
+                    return
+            self._events.append(self._receive())
+
+    def print_pdf(self, source: Path) -> bytes:
+        """The PDF of the page at ``source``, as Chromium prints it."""
+        self._events.clear()
+        self._send("Page.navigate", {"url": source.as_uri()}, self._session)
+        self._wait_for("Page.loadEventFired")
+        options = {"printBackground": True, "preferCSSPageSize": True}
+        printed = self._send("Page.printToPDF", options, self._session)
+        return base64.b64decode(printed["data"])
+
+    def close(self) -> None:
+        try:
+            self._send("Browser.close")
+            self._process.wait(timeout=30)
+        except (OSError, EOFError, TimeoutError, subprocess.TimeoutExpired):
+            self._process.kill()
+            self._process.wait()
+        finally:
+            os.close(self._out)
+            os.close(self._in)
+
+
+def page_texts(html: str, paper: str, folder: Path, browser: Chromium) -> list[str]:
+    """Print ``html`` on ``paper``; the text of each PDF page."""
     from pypdf import PdfReader
 
-    assert CHROMIUM is not None
     # The calendar leaves the paper to the printer; here each size is forced in turn.
     page_css = f"<style>@page {{ size: {PAPER[paper]}; }}</style></head>"
-    source = folder / "calendar.html"
+    source = folder / f"calendar-{paper}.html"
     source.write_text(html.replace("</head>", page_css, 1), encoding="utf-8")
-    pdf = folder / "calendar.pdf"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={folder / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            source.as_uri(),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,  # a hang guard, not a speed test
-    )
-    return [" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages]
+    pdf = PdfReader(io.BytesIO(browser.print_pdf(source)))
+    return [" ".join(p.extract_text().split()) for p in pdf.pages]
 
 
-# One 6-week month holding 5 infusions, with and without everything that makes the
-# first and last pages longest (clinician summary, a warning, key dates on one page).
+# The fullest page there is: one 6-week month holding 5 infusions with everything that
+# makes the first and the last page long (heading, clinician summary, a warning, key
+# dates) on that one page. Printed in every language, for both audiences, on both
+# papers: if it fits one page, every month of a longer plan fits its own page.
 # From Sat 2026-08-01 without CR/CRi (cycle 1 21 days, then 28): C1 08-01, 08-08,
 # 08-15; C2 08-22, 08-29, 09-05; C3 09-19, 09-26, 10-03. August 2026 spans 6 weeks.
 CROWDED = [
@@ -538,49 +644,81 @@ CROWDED = [
     "html",
 ]
 PLANNED_ON = "2026-07-31"
-PRINT_CASES: dict[str, tuple[list[str], list[str]]] = {
-    "cr-en-patient": ([*CR_PLAN], CR_MONTHS),
+#: case -> (arguments, the months it spans, the papers it is printed on)
+PRINT_CASES: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {
+    # Five months: each infusion on its own month's page (the test below).
+    "cr-en-patient": ([*CR_PLAN], CR_MONTHS, tuple(PAPER)),
+    # Three crowded months, one page each: the page break between months comes from
+    # the stylesheet, the same in every language (checked without a browser below),
+    # so one language per audience is printed.
+    "crowded-de-patient": (
+        [*CROWDED, "--lang", "de", "--audience", "patient"],
+        ["2026-08", "2026-09", "2026-10"],
+        ("letter",),
+    ),
+    "crowded-en-clinician": (
+        [*CROWDED, "--lang", "en", "--audience", "clinician"],
+        ["2026-08", "2026-09", "2026-10"],
+        ("a4",),
+    ),
 }
 for _lang in export_html.LANGS:
     for _aud in export_html.AUDIENCES:
-        PRINT_CASES[f"crowded-{_lang}-{_aud}"] = (
-            [*CROWDED, "--lang", _lang, "--audience", _aud],
-            ["2026-08", "2026-09", "2026-10"],
-        )
         PRINT_CASES[f"one-month-{_lang}-{_aud}"] = (
             [*CROWDED, "--cycles", "1", "--lang", _lang, "--audience", _aud],
             ["2026-08"],
+            tuple(PAPER),
         )
+PRINTS = sorted((case, paper) for case, (_, _, papers) in PRINT_CASES.items() for paper in papers)
 
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], list[str]]:
-    """Every case printed on A4 and Letter, in parallel Chromium processes."""
+    """Every case printed on its papers, all in one Chromium."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed")
-    jobs: dict[tuple[str, str], Callable[[], list[str]]] = {}
-    for name, (args, _) in PRINT_CASES.items():
-        # Planned the day before the first infusion: no start-in-the-past warning.
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("INOPLAN_TODAY", PLANNED_ON)
-            html = html_of(*args)
-        for paper in PAPER:
-            folder = tmp_path_factory.mktemp(f"{name}-{paper}")
-            jobs[(name, paper)] = lambda h=html, p=paper, f=folder: print_pdf(h, p, f)
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        futures = {key: pool.submit(job) for key, job in jobs.items()}
-        return {key: f.result() for key, f in futures.items()}
+    folder = tmp_path_factory.mktemp("print")
+    browser = Chromium(folder)
+    try:
+        pages: dict[tuple[str, str], list[str]] = {}
+        for name, (args, _, papers) in PRINT_CASES.items():
+            # Planned the day before the first infusion: no start-in-the-past warning.
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("INOPLAN_TODAY", PLANNED_ON)
+                html = html_of(*args)
+            for paper in papers:
+                pages[(name, paper)] = page_texts(html, paper, folder, browser)
+        return pages
+    finally:
+        browser.close()
 
 
 @needs_chromium
-@pytest.mark.parametrize("paper", sorted(PAPER))
-@pytest.mark.parametrize("case", sorted(PRINT_CASES))
+@pytest.mark.parametrize(("case", "paper"), PRINTS, ids=[f"{c}-{p}" for c, p in PRINTS])
 def test_prints_one_page_per_month(
     printed: dict[tuple[str, str], list[str]], case: str, paper: str
 ) -> None:
     pages = printed[(case, paper)]
     months = PRINT_CASES[case][1]
     assert len(pages) == len(months), f"{case} on {paper}: {len(pages)} pages"
+
+
+def test_every_month_starts_a_new_page_in_every_language_and_audience() -> None:
+    """What the prints of one language show holds for all: one section per month, each
+    ending its page, none split, in every language and for both audiences."""
+    css = " ".join(export_html.CSS.split())
+    month_rule = re.search(r"(?:^|[\s}])\.month \{([^}]*)\}", css)
+    assert month_rule is not None, "no rule for .month"
+    assert "break-after: page" in month_rule.group(1)
+    assert "break-inside: avoid" in month_rule.group(1)
+    assert ".month:last-of-type { break-after: auto;" in css  # no blank page at the end
+    for lang in export_html.LANGS:
+        for audience in export_html.AUDIENCES:
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("INOPLAN_TODAY", PLANNED_ON)
+                text = html_of(*CROWDED, "--lang", lang, "--audience", audience)
+            assert Page(text).months == ["2026-08", "2026-09", "2026-10"], (lang, audience)
+            assert text.count('<section class="month"') == 3, (lang, audience)
 
 
 @needs_chromium
