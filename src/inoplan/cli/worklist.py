@@ -12,8 +12,10 @@ from inoplan.cli.options import (
     Market,
     MarketOpt,
     OutputOpt,
-    PlanFormat,
+    WorklistFormat,
+    WorklistFormatOpt,
     _emit_text,
+    choose_format,
 )
 
 
@@ -50,9 +52,7 @@ def worklist(
         str | None,
         typer.Option("--round-to", help="Round to a step in mg (0.1) or to whole vials (vial)."),
     ] = None,
-    fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = PlanFormat.TABLE,
+    fmt: WorklistFormatOpt = None,
     output: OutputOpt = "-",
     force: ForceOpt = False,
 ) -> None:
@@ -74,6 +74,7 @@ def worklist(
     from inoplan.files import check_target, write_output
     from inoplan.services.worklist import build_worklist, load_patients
 
+    fmt = choose_format(fmt, output, WorklistFormat, WorklistFormat.TABLE)
     check_target(output, force)
     vial = vial_for(str(market.value))
     from inoplan.inputs.clock import today
@@ -84,11 +85,11 @@ def worklist(
     step = None if round_to is None else parse_round_to(round_to)
     sources = load_patients(source)
     wl = build_worklist(sources, first, last, vial, share_vials, within, step)
-    if fmt is PlanFormat.JSON:
+    if fmt is WorklistFormat.JSON:
         from inoplan.export.pharmacy import worklist_json
 
         write_output(output, worklist_json(wl), force)
-    elif fmt is PlanFormat.CSV:
+    elif fmt is WorklistFormat.CSV:
         from inoplan.export.pharmacy import worklist_csv
 
         write_output(output, worklist_csv(wl), force)
