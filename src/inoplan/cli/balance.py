@@ -46,12 +46,20 @@ def balance_command(
     ],
     first: Annotated[
         str,
-        typer.Option("--from", help="First day of the period, YYYY-MM-DD.", show_default=False),
+        typer.Option(
+            "--from",
+            help="First day of the period, YYYY-MM-DD.",
+            metavar="DATE",
+            show_default=False,
+        ),
     ],
     last: Annotated[
         str,
         typer.Option(
-            "--to", help="Last day of the period, YYYY-MM-DD (included).", show_default=False
+            "--to",
+            help="Last day of the period, YYYY-MM-DD (included).",
+            metavar="DATE",
+            show_default=False,
         ),
     ],
     chairs: Annotated[

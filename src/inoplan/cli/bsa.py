@@ -31,6 +31,9 @@ def bsa_command(
 ) -> None:
     """Body surface area from height and weight, with the working shown.
 
+    Each formula's arithmetic is printed so it can be checked by hand; an
+    unusual body build (BMI outside the usual range) is a WARNING.
+
     Examples:
 
       inoplan bsa --height 170 --weight 70

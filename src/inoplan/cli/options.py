@@ -212,18 +212,23 @@ class Lang(str, Enum):
 HeightOpt = Annotated[
     str | None,
     typer.Option(
-        "--height", help="Height: 170, 170cm, 1.7m, 67in, 5ft7in or 5'7\". Bare numbers are cm."
+        "--height",
+        help="Height: 170, 170cm, 1.7m, 67in, 5ft7in or 5'7\". Bare numbers are cm.",
+        metavar="HEIGHT",
     ),
 ]
 WeightOpt = Annotated[
-    str | None, typer.Option("--weight", help="Weight: 70, 70kg or 154lb. Bare numbers are kg.")
+    str | None,
+    typer.Option(
+        "--weight", help="Weight: 70, 70kg or 154lb. Bare numbers are kg.", metavar="WEIGHT"
+    ),
 ]
 FormulaOpt = Annotated[
     BsaFormula, typer.Option("--bsa-formula", help="BSA formula.", case_sensitive=False)
 ]
 OutputOpt = Annotated[
     str,
-    typer.Option("--output", "-o", help="File to write, or - for stdout.", metavar="PATH"),
+    typer.Option("--output", "-o", help="File to write, or - for stdout.", metavar="FILE"),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 

@@ -36,16 +36,24 @@ def prep(
         ),
     ] = None,
     dose_mg: Annotated[
-        str | None, typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).")
+        str | None,
+        typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).", metavar="MG"),
     ] = None,
     cycle: Annotated[
-        str | None, typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.")
+        str | None,
+        typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.", metavar="N"),
     ] = None,
-    day: Annotated[str | None, typer.Option("--day", help="Day of the cycle: 1, 8 or 15.")] = None,
+    day: Annotated[
+        str | None,
+        typer.Option("--day", help="Day of the cycle: 1, 8 or 15.", metavar="1|8|15"),
+    ] = None,
     height: HeightOpt = None,
     weight: WeightOpt = None,
     bsa: Annotated[
-        str | None, typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.")
+        str | None,
+        typer.Option(
+            "--bsa", help="BSA in m2 (to 0.01), instead of height and weight.", metavar="M2"
+        ),
     ] = None,
     bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
     response: Annotated[
@@ -62,6 +70,7 @@ def prep(
         typer.Option(
             "--reconstituted-at",
             help="Reconstitution clock time, HH:MM: gives the latest times to dilute and finish.",
+            metavar="HH:MM",
         ),
     ] = None,
     fmt: PrepFormatOpt = None,

@@ -15,9 +15,7 @@ from inoplan.cli.options import VerifyFormat
 def verify_command(
     plan_file: Annotated[
         str,
-        typer.Argument(
-            metavar="PLAN", help="A plan saved with `inoplan schedule --format json`."
-        ),
+        typer.Argument(metavar="PLAN", help="A plan saved with `inoplan schedule --format json`."),
     ],
     fmt: Annotated[
         VerifyFormat,

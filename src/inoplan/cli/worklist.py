@@ -31,10 +31,15 @@ def worklist(
     ],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="The day, YYYY-MM-DD (default today); first day with --to."),
+        typer.Option(
+            "--date",
+            help="The day, YYYY-MM-DD (default today); first day with --to.",
+            metavar="DATE",
+        ),
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Last day of a range, YYYY-MM-DD (inclusive).")
+        str | None,
+        typer.Option("--to", help="Last day of a range, YYYY-MM-DD (inclusive).", metavar="DATE"),
     ] = None,
     market: MarketOpt = Market.US,
     share_vials: Annotated[
@@ -46,11 +51,17 @@ def worklist(
     ] = False,
     round_within: Annotated[
         str | None,
-        typer.Option("--round-within", help="Round doses by at most this much, e.g. 5%."),
+        typer.Option(
+            "--round-within", help="Round doses by at most this much, e.g. 5%.", metavar="PCT"
+        ),
     ] = None,
     round_to: Annotated[
         str | None,
-        typer.Option("--round-to", help="Round to a step in mg (0.1) or to whole vials (vial)."),
+        typer.Option(
+            "--round-to",
+            help="Round to a step in mg (0.1) or to whole vials (vial).",
+            metavar="MG|vial",
+        ),
     ] = None,
     fmt: WorklistFormatOpt = None,
     output: OutputOpt = "-",
