@@ -127,6 +127,33 @@ def options_reference() -> str:
     return "\n".join(out)
 
 
+def formats_table() -> str:
+    """Each command's formats and its output option, from :mod:`inoplan.cli.options`."""
+    import typer.main
+
+    from inoplan.cli.app import app
+    from inoplan.cli.options import COMMAND_FORMATS, SUFFIX_FORMATS
+
+    commands = getattr(typer.main.get_command(app), "commands", {})
+    out = ["| command | formats (`--format`, `-f`) | default | written with |", "|---|---|---|---|"]
+    for name, formats in COMMAND_FORMATS.items():
+        values = [str(f.value) for f in formats]
+        dash_o = next((set(p.opts) for p in commands[name].params if "-o" in p.opts), set())
+        if "--out" in dash_o:
+            where = "`--out DIR` or `-o DIR` (a folder)"
+        elif dash_o:
+            where = "`-o`/`--output FILE` (or `-` for stdout)"
+        else:
+            where = "stdout"
+        default = "json" if "table" not in values else "table"
+        shown = ", ".join(f"`{v}`" for v in values)
+        out.append(f"| `{name}` | {shown} | `{default}` | {where} |")
+    suffixes = ", ".join(f"`{s}` {f}" for s, f in SUFFIX_FORMATS)
+    out.append("")
+    out.append(f"File names that name a format: {suffixes}.")
+    return "\n".join(out) + "\n"
+
+
 def patients_columns() -> str:
     """The patients CSV's columns, as ``batch``, ``worklist`` and ``balance`` read them."""
     from inoplan.inputs.patients_csv import COLUMNS
@@ -167,6 +194,8 @@ def example(commands: str | tuple[str, ...], today: str = README_TODAY) -> str:
 def generate(name: str) -> str:
     if name == "options":
         return options_reference()
+    if name == "formats":
+        return formats_table()
     if name == "patients-columns":
         return patients_columns()
     if name in EXAMPLES:

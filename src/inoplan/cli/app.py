@@ -199,6 +199,7 @@ class InoplanGroup(TyperGroup):
             from inoplan.cli import typer_speedups
 
             typer_speedups.install(command, ctx)  # only the command that runs
+            typer_speedups.tidy_help(command)
         return name, command, rest
 
 

@@ -8,22 +8,23 @@ The command parses its options and hands the work to
 # No ``from __future__ import annotations``: Typer reads the annotations at each start.
 import os
 import sys
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from inoplan.cli.app import app
-from inoplan.cli.options import ForceOpt, Market, MarketOpt, OutputOpt
+from inoplan.cli.options import (
+    BalanceFormat,
+    BalanceFormatOpt,
+    ForceOpt,
+    Market,
+    MarketOpt,
+    OutputOpt,
+    choose_format,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from inoplan.render.balance import BalanceProgress
-
-
-class BalanceFormat(str, Enum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
 
 
 #: The longest search allowed [inoplan]: an hour.
@@ -45,12 +46,20 @@ def balance_command(
     ],
     first: Annotated[
         str,
-        typer.Option("--from", help="First day of the period, YYYY-MM-DD.", show_default=False),
+        typer.Option(
+            "--from",
+            help="First day of the period, YYYY-MM-DD.",
+            metavar="DATE",
+            show_default=False,
+        ),
     ],
     last: Annotated[
         str,
         typer.Option(
-            "--to", help="Last day of the period, YYYY-MM-DD (included).", show_default=False
+            "--to",
+            help="Last day of the period, YYYY-MM-DD (included).",
+            metavar="DATE",
+            show_default=False,
         ),
     ],
     chairs: Annotated[
@@ -120,10 +129,7 @@ def balance_command(
             metavar="SECONDS",
         ),
     ] = "10",
-    fmt: Annotated[
-        BalanceFormat,
-        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-    ] = BalanceFormat.TABLE,
+    fmt: BalanceFormatOpt = None,
     output: OutputOpt = "-",
     force: ForceOpt = False,
     quiet: Annotated[
@@ -161,6 +167,7 @@ def balance_command(
     from inoplan.services.worklist import load_patients
 
     # Every option is checked before anything is read or solved.
+    fmt = choose_format(fmt, output, BalanceFormat, BalanceFormat.TABLE)
     check_target(output, force)
     if apply and out is None:
         raise InputError("--apply", "needs --out DIR, the folder for the re-planned plans")

@@ -47,6 +47,8 @@ def batch_command(
         str,
         typer.Option(
             "--out",
+            "-o",
+            "--output",
             help="Folder for the run: new, empty, or an earlier run (with --force). "
             "Written whole or left as it was.",
             metavar="DIR",
@@ -54,7 +56,12 @@ def batch_command(
     ],
     fmt: Annotated[
         BatchFormat,
-        typer.Option("--format", "-f", help="Format of each patient's file.", case_sensitive=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Format of each patient's file (json, csv or ics).",
+            case_sensitive=False,
+        ),
     ] = BatchFormat.JSON,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an earlier run in --out, whole.")

@@ -8,6 +8,7 @@ import typer
 
 from inoplan.cli.app import app
 from inoplan.cli.options import (
+    BsaFormat,
     BsaFormula,
     FormulaOpt,
     HeightOpt,
@@ -23,14 +24,23 @@ def bsa_command(
     all_formulas: Annotated[
         bool, typer.Option("--all", help="Show every formula side by side.")
     ] = False,
+    fmt: Annotated[
+        BsaFormat,
+        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    ] = BsaFormat.TABLE,
 ) -> None:
     """Body surface area from height and weight, with the working shown.
+
+    Each formula's arithmetic is printed so it can be checked by hand; an
+    unusual body build (BMI outside the usual range) is a WARNING.
 
     Examples:
 
       inoplan bsa --height 170 --weight 70
 
       inoplan bsa --height 5ft7in --weight 154lb --all
+
+      inoplan bsa --height 170 --weight 70 --format json
     """
     from inoplan.domain.body import body_warnings, bsa_from_body
     from inoplan.domain.errors import InputError
@@ -46,9 +56,15 @@ def bsa_command(
 
     names = list(BSA_FORMULAS) if all_formulas else [str(bsa_formula.value)]
     results = [bsa_from_body(h, w, name, field="--height/--weight") for name in names]
+    warnings = list(dict.fromkeys(w for r in results for w in body_warnings(r)))
+    if fmt is BsaFormat.JSON:
+        from inoplan.export.bsa import render
+
+        typer.echo(render(results, warnings), nl=False)
+        return
     width = max(len(n) for n in names)
     for r in results:
         typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
     typer.echo(f"{'body':<{width}}  {results[0].body_text}, BMI {results[0].bmi}")
-    for warning in dict.fromkeys(w for r in results for w in body_warnings(r)):
+    for warning in warnings:
         typer.echo(f"WARNING: {warning}")

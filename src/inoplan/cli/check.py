@@ -8,16 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from inoplan.cli.app import app
-from inoplan.cli.options import (
-    _str,
-)
+from inoplan.cli.options import CheckFormat, _str
 
 # --- dose modifications from laboratory values ---------------------------------------
-
-
-class CheckFormat(str, Enum):
-    TABLE = "table"
-    JSON = "json"
 
 
 class IrrChoice(str, Enum):

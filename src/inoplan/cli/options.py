@@ -8,7 +8,38 @@ from typing import Annotated, Any
 
 import typer
 
+from inoplan.cli.formats import (
+    COMMAND_FORMATS,
+    SUFFIX_FORMATS,
+    BalanceFormat,
+    BatchFormat,
+    BsaFormat,
+    CheckFormat,
+    PlanFormat,
+    PrepFormat,
+    VerifyFormat,
+    WorklistFormat,
+    choose_format,
+    format_help,
+    format_of_name,
+)
 from inoplan.domain.statuses import Mrd, Response
+
+__all__ = [
+    "COMMAND_FORMATS",
+    "SUFFIX_FORMATS",
+    "BalanceFormat",
+    "BatchFormat",
+    "BsaFormat",
+    "CheckFormat",
+    "PlanFormat",
+    "PrepFormat",
+    "VerifyFormat",
+    "WorklistFormat",
+    "choose_format",
+    "format_help",
+    "format_of_name",
+]
 
 # --- value completers (imported only when the shell asks) ---------------------------
 
@@ -44,21 +75,6 @@ class FirstCycleDays(str, Enum):
     D28 = "28"
 
 
-class PlanFormat(str, Enum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    ICS = "ics"
-    FHIR = "fhir"
-    HTML = "html"
-
-
-class BatchFormat(str, Enum):
-    JSON = "json"
-    CSV = "csv"
-    ICS = "ics"
-
-
 class Audience(str, Enum):
     PATIENT = "patient"
     CLINICIAN = "clinician"
@@ -76,18 +92,23 @@ class Lang(str, Enum):
 HeightOpt = Annotated[
     str | None,
     typer.Option(
-        "--height", help="Height: 170, 170cm, 1.7m, 67in, 5ft7in or 5'7\". Bare numbers are cm."
+        "--height",
+        help="Height: 170, 170cm, 1.7m, 67in, 5ft7in or 5'7\". Bare numbers are cm.",
+        metavar="HEIGHT",
     ),
 ]
 WeightOpt = Annotated[
-    str | None, typer.Option("--weight", help="Weight: 70, 70kg or 154lb. Bare numbers are kg.")
+    str | None,
+    typer.Option(
+        "--weight", help="Weight: 70, 70kg or 154lb. Bare numbers are kg.", metavar="WEIGHT"
+    ),
 ]
 FormulaOpt = Annotated[
     BsaFormula, typer.Option("--bsa-formula", help="BSA formula.", case_sensitive=False)
 ]
 OutputOpt = Annotated[
     str,
-    typer.Option("--output", "-o", help="File to write, or - for stdout.", metavar="PATH"),
+    typer.Option("--output", "-o", help="File to write, or - for stdout.", metavar="FILE"),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 
@@ -170,7 +191,44 @@ LangOpt = Annotated[
     ),
 ]
 PlanFormatOpt = Annotated[
-    PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    PlanFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=format_help(PlanFormat),
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+PrepFormatOpt = Annotated[
+    PrepFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=format_help(PrepFormat),
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+WorklistFormatOpt = Annotated[
+    WorklistFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=format_help(WorklistFormat),
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+BalanceFormatOpt = Annotated[
+    BalanceFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=format_help(BalanceFormat),
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
 
 
@@ -243,7 +301,7 @@ class _PlanOutput:
 
     def __init__(
         self,
-        fmt: PlanFormat,
+        fmt: PlanFormat | None,
         output: str,
         force: bool,
         ics_args: IcsArgs,
@@ -253,6 +311,7 @@ class _PlanOutput:
         from inoplan.domain.errors import InputError
         from inoplan.files import check_target
 
+        fmt = choose_format(fmt, output, PlanFormat, PlanFormat.TABLE)
         ics_args.check_format(fmt is PlanFormat.ICS)
         if fmt is not PlanFormat.HTML:
             if audience is not None:

@@ -15,11 +15,13 @@ from inoplan.cli.options import (
     Market,
     MarketOpt,
     OutputOpt,
-    PlanFormat,
+    PrepFormat,
+    PrepFormatOpt,
     ResponseChoice,
     WeightOpt,
     _emit_text,
     _str,
+    choose_format,
 )
 
 
@@ -29,21 +31,29 @@ def prep(
         str | None,
         typer.Argument(
             help="A saved JSON plan (from schedule --format json); give --cycle and --day.",
-            metavar="[PLAN]",
+            metavar="PLAN",
             show_default=False,
         ),
     ] = None,
     dose_mg: Annotated[
-        str | None, typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).")
+        str | None,
+        typer.Option("--dose-mg", help="The dose in mg, to 0.01 (e.g. 1.46).", metavar="MG"),
     ] = None,
     cycle: Annotated[
-        str | None, typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.")
+        str | None,
+        typer.Option("--cycle", help="Cycle number, with PLAN or height/weight.", metavar="N"),
     ] = None,
-    day: Annotated[str | None, typer.Option("--day", help="Day of the cycle: 1, 8 or 15.")] = None,
+    day: Annotated[
+        str | None,
+        typer.Option("--day", help="Day of the cycle: 1, 8 or 15.", metavar="1|8|15"),
+    ] = None,
     height: HeightOpt = None,
     weight: WeightOpt = None,
     bsa: Annotated[
-        str | None, typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.")
+        str | None,
+        typer.Option(
+            "--bsa", help="BSA in m2 (to 0.01), instead of height and weight.", metavar="M2"
+        ),
     ] = None,
     bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
     response: Annotated[
@@ -60,11 +70,10 @@ def prep(
         typer.Option(
             "--reconstituted-at",
             help="Reconstitution clock time, HH:MM: gives the latest times to dilute and finish.",
+            metavar="HH:MM",
         ),
     ] = None,
-    fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = PlanFormat.TABLE,
+    fmt: PrepFormatOpt = None,
     output: OutputOpt = "-",
     force: ForceOpt = False,
 ) -> None:
@@ -86,6 +95,7 @@ def prep(
     from inoplan.files import check_target, write_output
     from inoplan.inputs.dose_source import dose_from_body, dose_from_plan
 
+    fmt = choose_format(fmt, output, PrepFormat, PrepFormat.TABLE)
     check_target(output, force)
     vial = vial_for(str(market.value))
     at = None if reconstituted_at is None else parse_clock(reconstituted_at)
@@ -129,11 +139,11 @@ def prep(
             _str(response) or "pending",
         )
     ws = worksheet(dose, vial, at, body_warnings)
-    if fmt is PlanFormat.JSON:
+    if fmt is PrepFormat.JSON:
         from inoplan.export.pharmacy import worksheet_json
 
         write_output(output, worksheet_json(ws, context), force)
-    elif fmt is PlanFormat.CSV:
+    elif fmt is PrepFormat.CSV:
         from inoplan.export.pharmacy import worksheet_csv
 
         write_output(output, worksheet_csv(ws), force)

@@ -22,7 +22,6 @@ from inoplan.cli.options import (
     MrdChoice,
     NoRemindersOpt,
     OutputOpt,
-    PlanFormat,
     PlanFormatOpt,
     ReminderOpt,
     ResponseChoice,
@@ -39,17 +38,27 @@ from inoplan.cli.options import (
 @app.command()
 def schedule(
     start: Annotated[
-        str, typer.Option("--start", help="Cycle 1 day 1, as YYYY-MM-DD.", show_default=False)
+        str,
+        typer.Option(
+            "--start", help="Cycle 1 day 1, as YYYY-MM-DD.", metavar="DATE", show_default=False
+        ),
     ],
     height: HeightOpt = None,
     weight: WeightOpt = None,
     bsa: Annotated[
-        str | None, typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.")
+        str | None,
+        typer.Option(
+            "--bsa", help="BSA in m2 (to 0.01), instead of height and weight.", metavar="M2"
+        ),
     ] = None,
     bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
     bsa_cap: Annotated[
         str | None,
-        typer.Option("--bsa-cap", help="Cap the BSA at this many m2 (not recommended; warns)."),
+        typer.Option(
+            "--bsa-cap",
+            help="Cap the BSA at this many m2 (not recommended; warns).",
+            metavar="M2",
+        ),
     ] = None,
     response: Annotated[
         ResponseChoice,
@@ -85,7 +94,9 @@ def schedule(
     ] = FirstCycleDays.D21,
     patient_id: Annotated[
         str | None,
-        typer.Option("--patient-id", help="A pseudonymous id to print (never a name)."),
+        typer.Option(
+            "--patient-id", help="A pseudonymous id to print (never a name).", metavar="ID"
+        ),
     ] = None,
     blasts: Annotated[
         str | None,
@@ -113,7 +124,7 @@ def schedule(
             autocompletion=_complete_country,
         ),
     ] = None,
-    fmt: PlanFormatOpt = PlanFormat.TABLE,
+    fmt: PlanFormatOpt = None,
     audience: AudienceOpt = None,
     lang: LangOpt = None,
     output: OutputOpt = "-",
@@ -128,6 +139,10 @@ def schedule(
     ics_show_id: ShowIdOpt = False,
 ) -> None:
     """Plan a whole course from start date, height, weight and response.
+
+    Each dose is the label's mg/m2 for its day times the BSA; each date follows
+    the cycle rules (and the clinic's open days, if given). Save the plan with
+    --format json to re-plan, verify or prepare doses from it later.
 
     Examples:
 

@@ -312,6 +312,37 @@ def _install(command: Any, parent: Any, recurse: bool, done: list[Any]) -> None:
             _install(sub, ctx, recurse, done)
 
 
+# --- the help's layout -----------------------------------------------------------------
+
+
+def tidy_help(command: Any) -> None:
+    """Lay out ``command``'s help as inoplan's help reads, whatever Typer's defaults.
+
+    - An on/off switch shows no value (Typer shows ``--hsct <bool>``, which
+      suggests ``--hsct true``).
+    - An argument reads ``PLAN`` when required and ``[PLAN]`` when not, in
+      the usage line and the arguments panel (Typer writes ``{PLAN}``), with
+      no ``<str>`` beside it.
+
+    Leaves Typer's layout as it is if its internals are not the expected ones.
+    """
+    try:
+        params = [*getattr(command, "params", ()), getattr(command, "_help_option", None)]
+        for param in params:
+            kind = getattr(param, "param_type_name", None)
+            if kind == "option" and getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+            elif kind == "argument" and hasattr(param, "_usage_display_name"):
+                name = param.metavar or (param.name or "").upper()
+                shown = name if param.required else f"[{name}]"
+                if param.nargs != 1:
+                    shown += "..."
+                param._usage_display_name = lambda shown=shown: shown
+                param.display_type_rich = lambda ctx: None
+    except Exception:  # pragma: no cover - a Typer whose internals moved
+        return
+
+
 # --- building only the command that runs ----------------------------------------------
 
 

@@ -2,32 +2,25 @@
 
 # No ``from __future__ import annotations``: Typer reads the annotations of the
 # command it runs at each start, and real objects save it evaluating strings.
-from enum import Enum
 from typing import Annotated, Any
 
 import typer
 
 from inoplan import __version__
 from inoplan.cli.app import ExitStatus, app
-
-
-class VerifyFormat(str, Enum):
-    TEXT = "text"
-    JSON = "json"
+from inoplan.cli.options import VerifyFormat
 
 
 @app.command("verify")
 def verify_command(
     plan_file: Annotated[
         str,
-        typer.Argument(
-            metavar="PLAN.json", help="A plan saved with `inoplan schedule --format json`."
-        ),
+        typer.Argument(metavar="PLAN", help="A plan saved with `inoplan schedule --format json`."),
     ],
     fmt: Annotated[
         VerifyFormat,
         typer.Option("--format", "-f", help="Report format.", case_sensitive=False),
-    ] = VerifyFormat.TEXT,
+    ] = VerifyFormat.TABLE,
 ) -> None:
     """Re-derive a saved plan from its recorded inputs and report every difference.
 

@@ -12,8 +12,10 @@ from inoplan.cli.options import (
     Market,
     MarketOpt,
     OutputOpt,
-    PlanFormat,
+    WorklistFormat,
+    WorklistFormatOpt,
     _emit_text,
+    choose_format,
 )
 
 
@@ -29,10 +31,15 @@ def worklist(
     ],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="The day, YYYY-MM-DD (default today); first day with --to."),
+        typer.Option(
+            "--date",
+            help="The day, YYYY-MM-DD (default today); first day with --to.",
+            metavar="DATE",
+        ),
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Last day of a range, YYYY-MM-DD (inclusive).")
+        str | None,
+        typer.Option("--to", help="Last day of a range, YYYY-MM-DD (inclusive).", metavar="DATE"),
     ] = None,
     market: MarketOpt = Market.US,
     share_vials: Annotated[
@@ -44,15 +51,19 @@ def worklist(
     ] = False,
     round_within: Annotated[
         str | None,
-        typer.Option("--round-within", help="Round doses by at most this much, e.g. 5%."),
+        typer.Option(
+            "--round-within", help="Round doses by at most this much, e.g. 5%.", metavar="PCT"
+        ),
     ] = None,
     round_to: Annotated[
         str | None,
-        typer.Option("--round-to", help="Round to a step in mg (0.1) or to whole vials (vial)."),
+        typer.Option(
+            "--round-to",
+            help="Round to a step in mg (0.1) or to whole vials (vial).",
+            metavar="MG|vial",
+        ),
     ] = None,
-    fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = PlanFormat.TABLE,
+    fmt: WorklistFormatOpt = None,
     output: OutputOpt = "-",
     force: ForceOpt = False,
 ) -> None:
@@ -74,6 +85,7 @@ def worklist(
     from inoplan.files import check_target, write_output
     from inoplan.services.worklist import build_worklist, load_patients
 
+    fmt = choose_format(fmt, output, WorklistFormat, WorklistFormat.TABLE)
     check_target(output, force)
     vial = vial_for(str(market.value))
     from inoplan.inputs.clock import today
@@ -84,11 +96,11 @@ def worklist(
     step = None if round_to is None else parse_round_to(round_to)
     sources = load_patients(source)
     wl = build_worklist(sources, first, last, vial, share_vials, within, step)
-    if fmt is PlanFormat.JSON:
+    if fmt is WorklistFormat.JSON:
         from inoplan.export.pharmacy import worklist_json
 
         write_output(output, worklist_json(wl), force)
-    elif fmt is PlanFormat.CSV:
+    elif fmt is WorklistFormat.CSV:
         from inoplan.export.pharmacy import worklist_csv
 
         write_output(output, worklist_csv(wl), force)
