@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import doctest
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -441,4 +442,17 @@ def test_the_examples_in_the_api_docstrings_hold(monkeypatch: pytest.MonkeyPatch
     assert sum(len(t.examples) for t in tests) >= 10
     for test in tests:
         runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
+def test_the_readme_example_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (SRC.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```pycon\n(.+?)```", section, re.S)
+    assert len(blocks) == 1
+    monkeypatch.setenv("INOPLAN_TODAY", "2026-12-20")
+    test = doctest.DocTestParser().get_doctest(blocks[0], {}, "README", "README.md", 0)
+    assert len(test.examples) >= 8
+    runner = doctest.DocTestRunner()
+    runner.run(test)
     assert runner.summarize(verbose=False).failed == 0

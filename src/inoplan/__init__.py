@@ -8,10 +8,6 @@ use, so ``import inoplan`` and the command line's start-up stay cheap::
     plan.to_dict()  # what `inoplan schedule ... --format json` prints
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
 #: The names of :mod:`inoplan.api` this package lends out (see ``inoplan.api.__all__``).
@@ -30,6 +26,8 @@ _API = frozenset(
     }
 )
 
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: ``import inoplan`` stays free.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from inoplan.api import (
         InoplanError,
@@ -45,7 +43,7 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """``inoplan.schedule`` and the rest of the API, imported when first asked for."""
     if name in _API:
         from inoplan import api
