@@ -142,8 +142,17 @@ def test_schedule_doses_are_worked_out_from_the_body() -> None:
         (
             "schedule",
             {"start": "2026-12-01", "bsa": "1.82", "response": "cr", "cycles": 9},
-            ["schedule", "--start", "2026-12-01", "--bsa", "1.82", "--response", "cr",
-             "--cycles", "9"],
+            [
+                "schedule",
+                "--start",
+                "2026-12-01",
+                "--bsa",
+                "1.82",
+                "--response",
+                "cr",
+                "--cycles",
+                "9",
+            ],
             "cycles",
         ),
         ("prep", {"dose_mg": "1.456"}, ["prep", "--dose-mg", "1.456"], "dose_mg"),
@@ -279,9 +288,7 @@ def test_replan_again_from_the_result(saved: Path) -> None:
         ("given", "events"),
     ],
 )  # fmt: skip
-def test_replan_refuses_bad_events_naming_which(
-    saved: Path, events: Any, field: str
-) -> None:
+def test_replan_refuses_bad_events_naming_which(saved: Path, events: Any, field: str) -> None:
     with pytest.raises(inoplan.InputError) as caught:
         inoplan.replan(saved, events=events)
     assert caught.value.field == field
@@ -409,11 +416,9 @@ def test_using_the_api_loads_neither_typer_nor_rich() -> None:
 
 def test_the_api_module_imports_no_cli_render_typer_or_rich() -> None:
     tree = ast.parse((SRC / "api.py").read_text(encoding="utf-8"))
-    names = [
-        node.module or ""
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-    ] + [a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names]
+    names = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)] + [
+        a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+    ]
     assert names, "the walker found no import at all"
     bad = [n for n in names if n.split(".")[0] in {"typer", "rich", "click"}
            or n.startswith(("inoplan.cli", "inoplan.render"))]  # fmt: skip

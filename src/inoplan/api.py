@@ -386,7 +386,12 @@ def _event_records(events: object) -> Iterator[tuple[str, dict[str, str | None]]
         source = f"events[{i}]"
         if not isinstance(item, Mapping):
             raise InputError(source, "expected an object with an 'event' key")
-        yield source, {
-            str(k): cell_text(_text(v) if isinstance(v, (date, Decimal)) else v, f"{source}.{k}")
-            for k, v in item.items()
-        }
+        yield (
+            source,
+            {
+                str(k): cell_text(
+                    _text(v) if isinstance(v, (date, Decimal)) else v, f"{source}.{k}"
+                )
+                for k, v in item.items()
+            },
+        )
