@@ -2,7 +2,7 @@
 
 # No ``from __future__ import annotations``: Typer reads the annotations of the
 # command it runs at each start, and real objects save it evaluating strings.
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -90,64 +90,33 @@ def prep(
 
       inoplan prep --height 170 --weight 70 --cycle 1 --day 1
     """
-    from inoplan.domain.errors import InputError
-    from inoplan.domain.pharmacy import parse_clock, parse_dose_mg, vial_for, worksheet
     from inoplan.files import check_target, write_output
-    from inoplan.inputs.dose_source import dose_from_body, dose_from_plan
+    from inoplan.services.prep import prepare_dose
 
     fmt = choose_format(fmt, output, PrepFormat, PrepFormat.TABLE)
     check_target(output, force)
-    vial = vial_for(str(market.value))
-    at = None if reconstituted_at is None else parse_clock(reconstituted_at)
-    body = any(v is not None for v in (height, weight, bsa))
-    given = [
-        name
-        for name, present in (
-            ("--dose-mg", dose_mg is not None),
-            ("PLAN", plan_file is not None),
-            ("--height/--weight/--bsa", body),
-        )
-        if present
-    ]
-    if len(given) != 1:
-        raise InputError(
-            given[1] if len(given) > 1 else "--dose-mg",
-            "give exactly one of --dose-mg, a PLAN file with --cycle/--day, or "
-            "--height and --weight (or --bsa) with --cycle/--day"
-            + (f" (got {' and '.join(given)})" if given else ""),
-        )
-    if dose_mg is not None:
-        for name, value in (("--cycle", cycle), ("--day", day)):
-            if value is not None:
-                raise InputError(name, "not used with --dose-mg")
-        dose = parse_dose_mg(dose_mg)
-        context: dict[str, Any] = {"source": "dose_mg"}
-        heading = f"Compounding worksheet: {dose} mg"
-        body_warnings: list[str] = []
-    elif plan_file:
-        dose, context, heading, body_warnings = dose_from_plan(plan_file, cycle, day)
-    else:
-        dose, context, heading, body_warnings = dose_from_body(
-            {
-                "height": height,
-                "weight": weight,
-                "bsa": bsa,
-                "bsa_formula": _str(bsa_formula) if bsa is None else None,
-            },
-            cycle,
-            day,
-            _str(response) or "pending",
-        )
-    ws = worksheet(dose, vial, at, body_warnings)
+    prepared = prepare_dose(
+        plan=plan_file,
+        dose_mg=dose_mg,
+        cycle=cycle,
+        day=day,
+        height=height,
+        weight=weight,
+        bsa=bsa,
+        bsa_formula=_str(bsa_formula),
+        response=_str(response),
+        market=_str(market),
+        reconstituted_at=reconstituted_at,
+    )
     if fmt is PrepFormat.JSON:
-        from inoplan.export.pharmacy import worksheet_json
+        from inoplan.export.json import dumps
 
-        write_output(output, worksheet_json(ws, context), force)
+        write_output(output, dumps(prepared.to_dict()), force)
     elif fmt is PrepFormat.CSV:
         from inoplan.export.pharmacy import worksheet_csv
 
-        write_output(output, worksheet_csv(ws), force)
+        write_output(output, worksheet_csv(prepared.worksheet), force)
     else:
         from inoplan.render.pharmacy import worksheet_view
 
-        _emit_text(worksheet_view(ws, heading), output, force)
+        _emit_text(worksheet_view(prepared.worksheet, prepared.heading), output, force)

@@ -2,7 +2,7 @@
 
 # No ``from __future__ import annotations``: Typer reads the annotations of the
 # command it runs at each start, and real objects save it evaluating strings.
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -158,29 +158,17 @@ def replan(
       inoplan replan plan.json --events events.csv --format csv
     """
     from inoplan.domain.errors import InputError
-    from inoplan.domain.replan.engine import replan_history
     from inoplan.inputs.clock import today
-    from inoplan.inputs.event_files import (
-        check_event_dates,
-        check_not_future,
-        events_from_options,
-        read_events_file,
-    )
-    from inoplan.inputs.saved_plan import (
-        events_from_plan,
-        read_plan_json,
-        request_from_plan,
-        revision_of,
-    )
+    from inoplan.inputs.event_files import events_from_options, read_events_file
+    from inoplan.inputs.saved_plan import read_plan_json
+    from inoplan.services.replan import open_saved, replan_saved
 
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )
     emit = _PlanOutput(fmt, output, force, ics_args, audience, lang)
-    data = read_plan_json(plan_file)
-    request = request_from_plan(data)
-    recorded = events_from_plan(data)
-    revision = revision_of(data) + 1
+    saved = open_saved(read_plan_json(plan_file))
+    revision = saved.next_revision
     single = [[v] if v is not None else [] for v in (two_dose_days, reduced_doses)]
     new = events_from_options(
         [
@@ -204,41 +192,4 @@ def replan(
             "no event given; record one with --given, --held, --interrupt, --assessment, "
             "--hsct-decision, --discontinue, --measured or --events",
         )
-    new = _stamp_threshold(recalc_threshold, recorded, new)
-    check_event_dates([*recorded, *new], request.start)
-    check_not_future(new, today())
-    emit(replan_history(request, [*recorded, *new], strict=True))
-
-
-def _stamp_threshold(text: str | None, recorded: list[Any], new: list[Any]) -> list[Any]:
-    """Record the recalculation threshold in force with each new measurement.
-
-    ``--recalc-threshold``, else the threshold of the plan's last measurement,
-    else the default (10%): saved with the event, so re-reading the plan never
-    re-decides an old measurement under a newer policy.
-    """
-    from dataclasses import replace
-
-    from inoplan.domain.errors import InputError
-    from inoplan.domain.replan.events import Measured, parse_threshold
-    from inoplan.domain.rules import RECALC_THRESHOLD_PCT
-
-    fresh = [e for e in new if isinstance(e, Measured)]
-    if text is not None and not fresh:
-        raise InputError(
-            "--recalc-threshold", "not used: it applies to new measurements (--measured)"
-        )
-    earlier = [e for e in recorded if isinstance(e, Measured) and e.threshold_pct is not None]
-    threshold = (
-        parse_threshold(text, "--recalc-threshold")
-        if text is not None
-        else earlier[-1].threshold_pct
-        if earlier
-        else RECALC_THRESHOLD_PCT
-    )
-    return [
-        replace(e, threshold_pct=threshold)
-        if isinstance(e, Measured) and e.threshold_pct is None
-        else e
-        for e in new
-    ]
+    emit(replan_saved(saved, new, today(), recalc_threshold))

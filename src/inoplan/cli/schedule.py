@@ -165,31 +165,29 @@ def schedule(
       inoplan schedule --start 2026-12-01 --height 170 --weight 70 --response cr \\
         --format html --lang de -o calendar.html
     """
-    from inoplan.domain.clinic import plan_course
     from inoplan.inputs.clock import today
-    from inoplan.inputs.plan_request import request_from_strings
+    from inoplan.services.schedule import plan_schedule
 
     ics_args = IcsArgs(
         time, tz, location, reminder, no_reminders, lab_events, followup_events, ics_show_id
     )
     emit = _PlanOutput(fmt, output, force, ics_args, audience, lang)
-    request = request_from_strings(
-        {
-            "patient_id": patient_id,
-            "start": start,
-            "height": height,
-            "weight": weight,
-            "bsa": bsa,
-            "bsa_formula": _str(bsa_formula) if bsa is None else None,
-            "bsa_cap": bsa_cap,
-            "response": _str(response),
-            "hsct": "yes" if hsct else None,
-            "mrd": _str(mrd),
-            "cycles": cycles,
-            "first_cycle_days": _str(first_cycle_days),
-            "blasts": blasts,
-            "clinic_days": clinic_days,
-            "holidays": holidays,
-        }
+    plan = plan_schedule(
+        start=start,
+        today=today(),
+        height=height,
+        weight=weight,
+        bsa=bsa,
+        bsa_formula=_str(bsa_formula),
+        bsa_cap=bsa_cap,
+        response=_str(response),
+        hsct=hsct,
+        mrd=_str(mrd),
+        cycles=cycles,
+        first_cycle_days=_str(first_cycle_days),
+        patient_id=patient_id,
+        blasts=blasts,
+        clinic_days=clinic_days,
+        holidays=holidays,
     )
-    emit(plan_course(request, today()))
+    emit(plan)

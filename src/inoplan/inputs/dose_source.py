@@ -32,21 +32,26 @@ def _cycle_day(cycle: str | None, day: str | None, why: str) -> tuple[int, int]:
 
 
 def dose_from_plan(
-    path: str, cycle: str | None, day: str | None
+    plan_file: str | Mapping[str, Any], cycle: str | None, day: str | None
 ) -> tuple[Decimal, dict[str, Any], str, list[str]]:
     """The dose of cycle/day in a saved plan, rebuilt from its inputs and its events.
 
-    A re-planned dose (reduced, moved, recomputed for a new weight) is the one
+    ``plan_file`` is the file's path, or its JSON data already loaded. A
+    re-planned dose (reduced, moved, recomputed for a new weight) is the one
     prepared; a dose the plan no longer gives is refused. The last item is the
     body-build warnings (BMI, a BSA above 3.0 m2) for the worksheet.
     """
     from dataclasses import replace
 
     from inoplan.domain.body import body_warnings
-    from inoplan.inputs.saved_plan import plan_from_data, read_plan_json
+    from inoplan.inputs.saved_plan import check_schema, plan_from_data, read_plan_json
 
     c, d = _cycle_day(cycle, day, "with a PLAN file")
-    data = read_plan_json(path)
+    if isinstance(plan_file, str):
+        data = read_plan_json(plan_file)
+    else:
+        check_schema(plan_file)
+        data = dict(plan_file)
     plan = plan_from_data(data)
     if any(x.cycle == c and x.day == d for x in plan.omitted):
         raise InputError("--cycle", f"C{c}D{d} is no longer given in this plan (re-planned)")

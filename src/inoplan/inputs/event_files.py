@@ -182,6 +182,17 @@ def read_events_file(path: str, revision: int, field: str = "--events") -> list[
         records = records_from_json(load_json(text, field, quoted_path(path)), name)
     else:
         records = records_from_csv(text, name)
+    return events_from_records(records, revision)
+
+
+def events_from_records(
+    records: Iterable[tuple[str, dict[str, str | None]]], revision: int
+) -> list[Event]:
+    """New events from ``(source, record)`` pairs: a file's rows, or a Python list of objects.
+
+    A new event never carries its own revision: inoplan sets it when it saves a plan.
+    """
+    records = list(records)
     for source, record in records:
         if (record.get("revision") or "").strip():
             raise InputError(
@@ -196,6 +207,7 @@ __all__ = [
     "check_event_dates",
     "check_not_future",
     "events_from_options",
+    "events_from_records",
     "read_events_file",
     "records_from_csv",
     "records_from_json",
