@@ -6,7 +6,8 @@
 Generated blocks sit between ``<!-- BEGIN generated:NAME -->`` and
 ``<!-- END generated:NAME -->``: ``options`` (every command's options, from the
 Typer application), ``patients-columns`` (the patients CSV's columns, from
-:mod:`inoplan.inputs.patients_csv`) and ``example-*`` (real output of the
+:mod:`inoplan.inputs.patients_csv`), ``units`` (every spelling of each height and
+weight unit, from :mod:`inoplan.domain.units`) and ``example-*`` (real output of the
 README's examples).
 Never edit inside a block by hand.
 """
@@ -137,6 +138,18 @@ def patients_columns() -> str:
     return "\n".join(out) + "\n"
 
 
+def units() -> str:
+    """Every spelling of each height and weight unit the parsers read."""
+    from inoplan.domain.units import HEIGHT_UNITS, UNIT_SPELLINGS, WEIGHT_UNITS
+
+    out = ["| measure | unit | written as |", "|---|---|---|"]
+    for measure, names in (("height", HEIGHT_UNITS), ("weight", WEIGHT_UNITS)):
+        for unit in names:
+            spelled = ", ".join(f"`{_cell(w)}`" for w in UNIT_SPELLINGS[unit])
+            out.append(f"| {measure} | {unit} | {spelled} |")
+    return "\n".join(out) + "\n"
+
+
 def _run(command: str, cwd: Path, today: str = README_TODAY) -> str:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     env["INOPLAN_TODAY"] = today
@@ -169,6 +182,8 @@ def generate(name: str) -> str:
         return options_reference()
     if name == "patients-columns":
         return patients_columns()
+    if name == "units":
+        return units()
     if name in EXAMPLES:
         return example(EXAMPLES[name], EXAMPLE_TODAY.get(name, README_TODAY))
     raise SystemExit(f"README.md: unknown generated block {name!r}")

@@ -104,7 +104,7 @@ WEIGHT_JUNK = st.one_of(
     text_of(st.integers(0, 4)),  # below 5 kg
     text_of(st.integers(351, 10**9)),  # above 350 kg
     st.sampled_from(
-        ["70kg154lb", "70 cm", "70st", "10lb", "800lb", "70kgs", "lb", "kg", "70 kilo", "1.7m"]
+        ["70kg154lb", "70 cm", "70st", "10lb", "800lb", "70kgss", "lb", "kg", "70 kilo", "1.7m"]
     ),
 )
 BSA_JUNK = st.one_of(
