@@ -53,3 +53,62 @@ def test_a_folder_where_a_file_is_read_is_said_in_words(tmp_path: Path, command:
 def test_verify_names_the_folder_once(tmp_path: Path) -> None:
     r = invoke(["verify", f"{tmp_path}/"])
     assert r.stderr == f"inoplan: error: {tmp_path}/: it is a folder; give a file\n"
+
+
+MRD_WARNING = "MRD negative is recorded but does not change this plan"
+
+
+def _unfolded(text: str) -> str:
+    """ICS folds long lines (CRLF then a space) and escapes ``;``: read it back whole."""
+    return text.replace("\r\n ", "").replace("\n ", "").replace("\\;", ";").replace("\\,", ",")
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [["table"], ["json"], ["csv"], ["ics"], ["fhir"], ["html", "--audience", "clinician"]],
+)
+def test_mrd_without_hsct_is_a_warning_in_every_format(fmt: list[str]) -> None:
+    r = invoke([*SCHEDULE, "--mrd", "negative", "--format", *fmt])
+    assert r.exit_code == 0, r.stderr
+    out = _unfolded(r.stdout)
+    assert MRD_WARNING in out
+    if fmt == ["table"]:
+        assert "WARNING: " + MRD_WARNING in out
+    if fmt == ["json"]:
+        import json
+
+        assert any(MRD_WARNING in w for w in json.loads(r.stdout)["warnings"])
+
+
+def test_mrd_without_hsct_changes_nothing_but_the_warning() -> None:
+    import json
+
+    plain = json.loads(invoke([*SCHEDULE, "--format", "json"]).stdout)
+    with_mrd = json.loads(invoke([*SCHEDULE, "--mrd", "negative", "--format", "json"]).stdout)
+    assert with_mrd["cycles"] == plain["cycles"]  # the same doses and dates
+    assert [w for w in with_mrd["warnings"] if MRD_WARNING not in w] == plain["warnings"]
+
+
+@pytest.mark.parametrize(
+    "extra", [[], ["--hsct", "--mrd", "negative"], ["--hsct", "--mrd", "positive"]]
+)
+def test_no_mrd_warning_without_mrd_or_with_hsct(extra: list[str]) -> None:
+    r = invoke([*SCHEDULE, *extra])
+    assert r.exit_code == 0, r.stderr
+    assert "is recorded but does not change this plan" not in r.stdout
+
+
+def test_a_replan_drops_the_mrd_warning_once_hsct_is_decided(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    r = invoke([*SCHEDULE, "--mrd", "negative", "--format", "json", "-o", str(path)])
+    assert r.exit_code == 0, r.stderr
+    later = {"INOPLAN_TODAY": "2026-12-21"}
+    kept = invoke(["replan", str(path), "--given", "C1D1=2026-12-01"], env=later)
+    assert kept.exit_code == 0, kept.stderr
+    assert MRD_WARNING in kept.stdout  # still without HSCT intent: still warned
+    decided = invoke(
+        ["replan", str(path), "--given", "C1D1=2026-12-01", "--hsct-decision", "2026-12-20=yes"],
+        env=later,
+    )
+    assert decided.exit_code == 0, decided.stderr
+    assert MRD_WARNING not in decided.stdout
