@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,10 @@ def test_mrd_without_hsct_is_a_warning_in_every_format(fmt: list[str]) -> None:
     if fmt == ["table"]:
         assert "WARNING: " + MRD_WARNING in out
     if fmt == ["json"]:
-        import json
-
         assert any(MRD_WARNING in w for w in json.loads(r.stdout)["warnings"])
 
 
 def test_mrd_without_hsct_changes_nothing_but_the_warning() -> None:
-    import json
 
     plain = json.loads(invoke([*SCHEDULE, "--format", "json"]).stdout)
     with_mrd = json.loads(invoke([*SCHEDULE, "--mrd", "negative", "--format", "json"]).stdout)
@@ -112,3 +110,17 @@ def test_a_replan_drops_the_mrd_warning_once_hsct_is_decided(tmp_path: Path) -> 
     )
     assert decided.exit_code == 0, decided.stderr
     assert MRD_WARNING not in decided.stdout
+
+
+def test_an_empty_worklist_table_still_gives_the_span_the_plans_cover(tmp_path: Path) -> None:
+    # Response cr, 6 cycles from 2026-12-01: cycle 1 is 21 days, cycles 2-6 are
+    # 28 days, so cycle 6 starts 2026-12-01 + 21 + 4 x 28 = 2027-04-13 and its
+    # day 15 is 2027-04-27, the last infusion.
+    plan = _saved_plan(tmp_path)
+    r = invoke(["worklist", str(plan), "--date", "2028-01-05"])
+    assert r.exit_code == 0, r.stderr
+    assert "no infusions due in this period" in r.stdout
+    assert "Note: 2028-01-05 is outside every plan" in r.stdout
+    assert "2026-12-01 to 2027-04-27" in " ".join(r.stdout.split())
+    as_json = invoke(["worklist", str(plan), "--date", "2028-01-05", "--format", "json"])
+    assert any("2027-04-27" in n for n in json.loads(as_json.stdout)["notes"])
