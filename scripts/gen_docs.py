@@ -7,7 +7,8 @@ Generated blocks sit between ``<!-- BEGIN generated:NAME -->`` and
 ``<!-- END generated:NAME -->``: ``options`` (every command's options, from the
 Typer application), ``patients-columns`` (the patients CSV's columns, from
 :mod:`inoplan.inputs.patients_csv`), ``units`` (every spelling of each height and
-weight unit, from :mod:`inoplan.domain.units`) and ``example-*`` (real output of the
+weight unit, from :mod:`inoplan.domain.units`), ``csv-columns`` (the columns of
+every plan CSV, from :mod:`inoplan.export.csv`) and ``example-*`` (real output of the
 README's examples).
 Never edit inside a block by hand.
 """
@@ -72,6 +73,12 @@ EXAMPLES: dict[str, str | tuple[str, ...]] = {
     "example-batch-worklist": (
         "inoplan batch examples/patients.csv --out plans",
         "inoplan worklist plans --date 2027-03-09 --to 2027-03-10",
+    ),
+    "example-batch": (
+        "inoplan batch examples/patients.csv --out plans",
+        "ls plans plans/patients",
+        "head -n 4 plans/plan.csv",
+        "cat plans/summary.json",
     ),
     "example-check-liver": (
         "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
@@ -150,12 +157,22 @@ def units() -> str:
     return "\n".join(out) + "\n"
 
 
+def csv_columns() -> str:
+    """The columns of every plan CSV (schedule, replan, batch ``plan.csv``), in order."""
+    from inoplan.export.csv import COLUMNS
+
+    return ", ".join(f"`{c}`" for c in COLUMNS) + "\n"
+
+
 def _run(command: str, cwd: Path, today: str = README_TODAY) -> str:
-    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    """``command`` run in ``cwd``: ``inoplan ...`` through this Python, else as written
+    (``ls``, ``head``, ``cat``: to show the files a command wrote)."""
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "LC_ALL": "C"}
     env["INOPLAN_TODAY"] = today
     argv = shlex.split(command)
+    program = [sys.executable, "-m", "inoplan"] if argv[0] == "inoplan" else [argv[0]]
     r = subprocess.run(
-        [sys.executable, "-m", "inoplan", *argv[1:]],
+        [*program, *argv[1:]],
         capture_output=True,
         text=True,
         env=env,
@@ -184,6 +201,8 @@ def generate(name: str) -> str:
         return patients_columns()
     if name == "units":
         return units()
+    if name == "csv-columns":
+        return csv_columns()
     if name in EXAMPLES:
         return example(EXAMPLES[name], EXAMPLE_TODAY.get(name, README_TODAY))
     raise SystemExit(f"README.md: unknown generated block {name!r}")
