@@ -6,7 +6,9 @@
 Generated blocks sit between ``<!-- BEGIN generated:NAME -->`` and
 ``<!-- END generated:NAME -->``: ``options`` (every command's options, from the
 Typer application), ``patients-columns`` (the patients CSV's columns, from
-:mod:`inoplan.inputs.patients_csv`) and ``example-*`` (real output of the
+:mod:`inoplan.inputs.patients_csv`), ``units`` (every spelling of each height and
+weight unit, from :mod:`inoplan.domain.units`), ``csv-columns`` (the columns of
+every plan CSV, from :mod:`inoplan.export.csv`) and ``example-*`` (real output of the
 README's examples).
 Never edit inside a block by hand.
 """
@@ -71,6 +73,12 @@ EXAMPLES: dict[str, str | tuple[str, ...]] = {
     "example-batch-worklist": (
         "inoplan batch examples/patients.csv --out plans",
         "inoplan worklist plans --date 2027-03-09 --to 2027-03-10",
+    ),
+    "example-batch": (
+        "inoplan batch examples/patients.csv --out plans",
+        "ls plans plans/patients",
+        "head -n 4 plans/plan.csv",
+        "cat plans/summary.json",
     ),
     "example-check-liver": (
         "inoplan check --day 15 --liver-hold --bilirubin 1.7 --bilirubin-uln 1.2 "
@@ -164,12 +172,34 @@ def patients_columns() -> str:
     return "\n".join(out) + "\n"
 
 
+def units() -> str:
+    """Every spelling of each height and weight unit the parsers read."""
+    from inoplan.domain.units import HEIGHT_UNITS, UNIT_SPELLINGS, WEIGHT_UNITS
+
+    out = ["| measure | unit | written as |", "|---|---|---|"]
+    for measure, names in (("height", HEIGHT_UNITS), ("weight", WEIGHT_UNITS)):
+        for unit in names:
+            spelled = ", ".join(f"`{_cell(w)}`" for w in UNIT_SPELLINGS[unit])
+            out.append(f"| {measure} | {unit} | {spelled} |")
+    return "\n".join(out) + "\n"
+
+
+def csv_columns() -> str:
+    """The columns of every plan CSV (schedule, replan, batch ``plan.csv``), in order."""
+    from inoplan.export.csv import COLUMNS
+
+    return ", ".join(f"`{c}`" for c in COLUMNS) + "\n"
+
+
 def _run(command: str, cwd: Path, today: str = README_TODAY) -> str:
-    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    """``command`` run in ``cwd``: ``inoplan ...`` through this Python, else as written
+    (``ls``, ``head``, ``cat``: to show the files a command wrote)."""
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "LC_ALL": "C"}
     env["INOPLAN_TODAY"] = today
     argv = shlex.split(command)
+    program = [sys.executable, "-m", "inoplan"] if argv[0] == "inoplan" else [argv[0]]
     r = subprocess.run(
-        [sys.executable, "-m", "inoplan", *argv[1:]],
+        [*program, *argv[1:]],
         capture_output=True,
         text=True,
         env=env,
@@ -198,6 +228,10 @@ def generate(name: str) -> str:
         return formats_table()
     if name == "patients-columns":
         return patients_columns()
+    if name == "units":
+        return units()
+    if name == "csv-columns":
+        return csv_columns()
     if name in EXAMPLES:
         return example(EXAMPLES[name], EXAMPLE_TODAY.get(name, README_TODAY))
     raise SystemExit(f"README.md: unknown generated block {name!r}")

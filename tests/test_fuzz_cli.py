@@ -95,7 +95,7 @@ HEIGHT_JUNK = st.one_of(
     text_of(st.integers(251, 10**9)),  # above 250 cm
     st.sampled_from(
         ["170cm70kg", "170 kg", "1.7m2", "5ft7in3", "5ft 7in 2cm", "67in cm", "170cmcm",
-         "3m", "101in", "9ft", "5'7\"'", "m", "cm", "ft", "5 foot 7"]
+         "3m", "101in", "9ft", "5'7\"'", "m", "cm", "ft", "5 foots 7"]
     ),
 )  # fmt: skip
 WEIGHT_JUNK = st.one_of(
@@ -104,7 +104,7 @@ WEIGHT_JUNK = st.one_of(
     text_of(st.integers(0, 4)),  # below 5 kg
     text_of(st.integers(351, 10**9)),  # above 350 kg
     st.sampled_from(
-        ["70kg154lb", "70 cm", "70st", "10lb", "800lb", "70kgs", "lb", "kg", "70 kilo", "1.7m"]
+        ["70kg154lb", "70 cm", "70st", "10lb", "800lb", "70kgss", "lb", "kg", "70 kilo", "1.7m"]
     ),
 )
 BSA_JUNK = st.one_of(

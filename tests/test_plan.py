@@ -229,9 +229,12 @@ def test_unconfirmed_reminders_say_verify() -> None:
     assert "verify" not in rules.PREMEDICATION.display
 
 
-def test_mrd_without_hsct_is_noted_and_changes_nothing() -> None:
+def test_mrd_without_hsct_is_warned_and_changes_nothing() -> None:
     with_mrd = make_plan(request(response=Response.CR, mrd=Mrd.POSITIVE))
     without = make_plan(request(response=Response.CR))
     assert with_mrd.cycles == without.cycles  # still 6 cycles, the non-HSCT limit
-    assert any("only when proceeding to HSCT" in n for n in with_mrd.notes)
+    assert any(
+        w.startswith("MRD positive is recorded but does not change this plan")
+        for w in with_mrd.warnings
+    )
     assert not any("HSCT" in n for n in without.notes)

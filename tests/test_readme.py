@@ -37,3 +37,38 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(rf"^{re.escape(test_command)}$", ci, re.M), test_command
     assert '"$status" -eq 5' in ci  # no test collected is a failure
+
+
+def _block(name: str) -> str:
+    m = re.search(
+        rf"<!-- BEGIN generated:{name} -->\n(.*?)<!-- END generated:{name} -->", README, re.S
+    )
+    assert m, name
+    return m[1]
+
+
+def test_the_readme_lists_the_columns_every_plan_csv_has(tmp_path: Path) -> None:
+    """The columns listed are those of the file schedule, replan and batch write."""
+    from tests.conftest import invoke
+
+    listed = re.findall(r"`(\w+)`", _block("csv-columns"))
+    schedule = ["schedule", "--start", "2026-12-01", "--bsa", "1.82", "--response", "cr"]
+    r = invoke([*schedule, "--format", "csv"])
+    assert r.stdout.splitlines()[0].split(",") == listed
+    saved = tmp_path / "plan.json"
+    assert invoke([*schedule, "--format", "json", "-o", str(saved)]).exit_code == 0
+    r = invoke(
+        ["replan", str(saved), "--given", "C1D1=2026-12-01", "--format", "csv"],
+        env={"INOPLAN_TODAY": "2026-12-02"},
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[0].split(",") == listed
+    batch_header = _block("example-batch").split("$ head -n 4 plans/plan.csv\n")[1].splitlines()[0]
+    assert batch_header.split(",") == listed
+
+
+def test_the_patients_columns_include_the_clinic_calendar() -> None:
+    names = re.findall(r"^\| `(\w+)` \|", _block("patients-columns"), re.M)
+    assert {"clinic_days", "holidays", "time", "tz", "location"} <= set(names)
+    header = (ROOT / "examples" / "patients.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert set(header.split(",")) <= set(names)

@@ -109,3 +109,61 @@ def test_bad_dates_say_what_is_allowed(text: str, why: str) -> None:
     with pytest.raises(InputError, match=why) as e:
         parse_date(text)
     assert e.value.field == "--start"
+
+
+# Every usual spelling and plural of each unit is read, in any case, with or
+# without a space; the list is written out here by hand, not taken from the code.
+@pytest.mark.parametrize(
+    ("text", "kg"),
+    [
+        ("95kgs", Decimal("95")),
+        ("95 kgs", Decimal("95")),
+        ("95 kilogram", Decimal("95")),
+        ("95 Kilograms", Decimal("95")),
+        ("95KG", Decimal("95")),
+        # 210 x 0.45359237 = 95.2543977 -> 95.3 kg
+        ("210lbs", Decimal("95.3")),
+        ("210 lb", Decimal("95.3")),
+        ("210 pound", Decimal("95.3")),
+        ("210 Pounds", Decimal("95.3")),
+    ],
+)
+def test_weight_units_in_every_usual_spelling(text: str, kg: Decimal) -> None:
+    assert parse_weight_kg(text) == kg
+
+
+@pytest.mark.parametrize(
+    ("text", "cm"),
+    [
+        ("180 centimetres", Decimal("180")),
+        ("180centimetre", Decimal("180")),
+        ("180 Centimeters", Decimal("180")),
+        ("180 centimeter", Decimal("180")),
+        ("180 CM", Decimal("180")),
+        ("1.8 metres", Decimal("180")),  # 1.8 x 100
+        ("1.8 meter", Decimal("180")),
+        ("1.8M", Decimal("180")),
+        ("70 inches", Decimal("177.8")),  # 70 x 2.54 = 177.8
+        ("70 inch", Decimal("177.8")),
+        ("70 IN", Decimal("177.8")),
+        ("5 feet 7 inches", Decimal("170.2")),  # 67 in x 2.54 = 170.18 -> 170.2
+        ("5 foot 7 inch", Decimal("170.2")),
+        ("5 Feet 7", Decimal("170.2")),
+        ("6 feet", Decimal("182.9")),  # 72 in x 2.54 = 182.88 -> 182.9
+        ("6 foot", Decimal("182.9")),
+    ],
+)
+def test_height_units_in_every_usual_spelling(text: str, cm: Decimal) -> None:
+    assert parse_height_cm(text) == cm
+
+
+@pytest.mark.parametrize("text", ["70 kilo", "70 kilos", "70st", "70 stone", "70 kgss", "70 g"])
+def test_weights_in_other_units_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="is not a weight"):
+        parse_weight_kg(text)
+
+
+@pytest.mark.parametrize("text", ["170 mm", "170 cms", "5 feets", "170 metre cm", "67 ins"])
+def test_heights_in_other_units_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="is not a height"):
+        parse_height_cm(text)

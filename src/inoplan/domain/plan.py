@@ -317,10 +317,31 @@ def course_warnings(hsct: bool, cycles: int) -> list[str]:
     return [p.text for p in course_points(hsct, cycles)] if hsct else []
 
 
+#: MRD status given without HSCT intent (spec section 4: it decides the cycles only
+#: with HSCT). A WARNING, not a note [inoplan]: the user may have meant --hsct.
+MRD_WITHOUT_HSCT = (
+    "MRD {mrd} is recorded but does not change this plan: MRD status counts only "
+    "when proceeding to HSCT (--hsct); add --hsct if the patient is going to transplant"
+)
+
+
+def mrd_warnings(hsct: bool, mrd: Mrd) -> list[str]:
+    """The warning that an MRD status changes nothing without HSCT intent, when it applies."""
+    if hsct or mrd is Mrd.UNKNOWN:
+        return []
+    return [MRD_WITHOUT_HSCT.format(mrd=mrd.value)]
+
+
 def is_course_warning(text: str) -> bool:
-    """Whether ``text`` is one of :func:`course_warnings` (recomputed on a re-plan)."""
-    return text == rules.BOXED_WARNING_HSCT.text or text.endswith(
-        rules.BOXED_WARNING_CYCLES.text.split("}", 1)[1]
+    """Whether ``text`` is one of :func:`course_warnings` or :func:`mrd_warnings`.
+
+    Both are recomputed on a re-plan, from the HSCT decision and MRD status as
+    recorded by then.
+    """
+    return (
+        text == rules.BOXED_WARNING_HSCT.text
+        or text.endswith(rules.BOXED_WARNING_CYCLES.text.split("}", 1)[1])
+        or text.endswith(MRD_WITHOUT_HSCT.split("}", 1)[1])
     )
 
 
@@ -404,6 +425,7 @@ def make_plan(request: PlanRequest, today: date | None = None) -> Plan:
             f"{today.isoformat()})"
         )
     warnings.extend(course_warnings(request.hsct, len(cycles)))
+    warnings.extend(mrd_warnings(request.hsct, request.mrd))
     if request.bsa.capped:
         warnings.append(
             f"{rules.BSA_CAP_WARNING} (BSA {request.bsa.uncapped_m2} m2 capped to "
@@ -427,11 +449,6 @@ def make_plan(request: PlanRequest, today: date | None = None) -> Plan:
         notes.append(f"{request.cycles} of up to {limit.most} cycles planned (--cycles)")
     if request.first_cycle_days == 28:
         notes.append("cycle 1 extended to 28 days (7-day treatment-free interval from day 21)")
-    if request.mrd is not Mrd.UNKNOWN and not request.hsct:
-        notes.append(
-            f"MRD {request.mrd.value} recorded; it changes the number of cycles only when "
-            "proceeding to HSCT (--hsct)"
-        )
 
     return Plan(
         request=request,

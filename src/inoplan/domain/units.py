@@ -21,14 +21,41 @@ CM_PER_INCH = Decimal("2.54")
 INCHES_PER_FOOT = 12
 KG_PER_POUND = Decimal("0.45359237")
 
+# Every spelling of each unit a height or weight is read in, as data: the
+# README's list of units is this table. Case is ignored; a space between the
+# number and its unit is allowed. A unit with a spelling here is accepted in
+# every spelling here, and nothing else is (no "kilo", no "st").
+UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "cm": ("cm", "centimetre", "centimetres", "centimeter", "centimeters"),
+    "m": ("m", "metre", "metres", "meter", "meters"),
+    "in": ("in", "inch", "inches", '"'),
+    "ft": ("ft", "foot", "feet", "'"),
+    "kg": ("kg", "kgs", "kilogram", "kilograms"),
+    "lb": ("lb", "lbs", "pound", "pounds"),
+}
+HEIGHT_UNITS = ("cm", "m", "in", "ft")
+WEIGHT_UNITS = ("kg", "lb")
+
+
+def _unit_re(*units: str) -> str:
+    """One regex group of every spelling of ``units``, longest first (``inches`` before ``in``)."""
+    words = sorted((w for u in units for w in UNIT_SPELLINGS[u]), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
+def _unit_of(word: str) -> str:
+    return next(u for u, words in UNIT_SPELLINGS.items() if word in words)
+
+
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _NUMBER_RE = re.compile(rf"{_NUMBER}", re.ASCII)
-_HEIGHT_RE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>cm|m|in|inch|inches|\")?", re.ASCII)
+_HEIGHT_RE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{_unit_re('cm', 'm', 'in')})?", re.ASCII)
 _FEET_RE = re.compile(
-    rf"(?P<ft>[0-9]+)\s*(?:ft|feet|')\s*(?:(?P<inch>{_NUMBER})\s*(?:in|inch|inches|\"|'')?)?",
+    rf"(?P<ft>[0-9]+)\s*{_unit_re('ft')}\s*"
+    rf"(?:(?P<inch>{_NUMBER})\s*(?:{_unit_re('in')}|'')?)?",
     re.ASCII,
 )
-_WEIGHT_RE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>kg|lb|lbs)?", re.ASCII)
+_WEIGHT_RE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{_unit_re('kg', 'lb')})?", re.ASCII)
 _ISO_DATE_RE = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})", re.ASCII)
 
 
@@ -175,11 +202,11 @@ def read_height(text: str, field: str = "--height") -> Measure:
                 "inches (67in) or feet and inches (5ft7in, 5'7\")",
             )
         n = Decimal(m["n"])
-        unit = m["unit"] or ""
+        unit = _unit_of(m["unit"]) if m["unit"] else ""
         unit_given = bool(unit)
         if unit == "m":
             cm, typed = n * 100, f"{_tidy(m['n'])} m"
-        elif unit in ("in", "inch", "inches", '"'):
+        elif unit == "in":
             cm, typed = n * CM_PER_INCH, f"{_tidy(m['n'])} in"
         else:
             cm, typed = n, _tidy(m["n"]) + (" cm" if unit else "")
@@ -204,7 +231,7 @@ def read_weight(text: str, field: str = "--weight") -> Measure:
             field, f"{quoted(text)} is not a weight; use kg (70, 70kg) or pounds (154lb)"
         )
     n = Decimal(m["n"])
-    pounds = m["unit"] in ("lb", "lbs")
+    pounds = bool(m["unit"]) and _unit_of(m["unit"]) == "lb"
     kg = n * KG_PER_POUND if pounds else n
     typed = _tidy(m["n"]) + (" lb" if pounds else " kg" if m["unit"] else "")
     lo, hi = WEIGHT_KG_RANGE

@@ -13,6 +13,7 @@ spreadsheets and some Windows editors write one, and it carries no meaning.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -34,7 +35,10 @@ def cannot_read(path: str | Path, field: str, error: OSError) -> InputError:
     A missing file, a folder where a file was expected, or the system's reason
     ("Permission denied"), never the name of a Python exception.
     """
-    p = quoted_path(path)
+    # A command that names its input by the path itself (verify) says it once:
+    # "plans/: is a folder; give a file", not "plans/: 'plans' is a folder".
+    p = "" if field in (str(path), os.fspath(path)) else quoted_path(path) + " "
+    p = p.rstrip() or "it"
     if isinstance(error, FileNotFoundError):
         return InputError(field, f"{p} does not exist")
     if isinstance(error, IsADirectoryError):
@@ -79,7 +83,7 @@ def read_text(path: str | Path, field: str, limit: int) -> str:
         with p.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as e:
-        raise cannot_read(p, field, e) from None
+        raise cannot_read(path, field, e) from None
     if len(data) > limit:
         raise too_large(p, field, limit)
     try:

@@ -13,7 +13,7 @@ from rich.text import Text
 from inoplan.domain import rules
 from inoplan.domain.pharmacy import Deadline, Worksheet
 from inoplan.render.plan import NOTICE
-from inoplan.render.text import bullet, compact_table, note, warning
+from inoplan.render.text import Hanging, bullet, compact_table, note, warning
 from inoplan.services.worklist import PREMED_SHORT, Worklist
 
 NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
@@ -156,8 +156,11 @@ def worklist_view(wl: Worklist) -> Group:
         ]
         t.add_row(*row)
     if not wl.infusions:
+        # The warnings and notes still show: a note gives the span the plans cover,
+        # so a date typed in the wrong year is seen at once.
         return Group(
             Text(f"Worklist {span} ({wl.vial.label}): no infusions due in this period."),
+            *_messages(wl),
             Text(NOTICE, style="italic"),
         )
     parts: list[object] = [t]
@@ -214,12 +217,14 @@ def worklist_view(wl: Worklist) -> Group:
                 f"{s.sharing.waste_shared_mg}",
             )
         parts.append(st)
-    for w in wl.warnings:
-        parts.append(Text(f"WARNING: {w}", style="bold yellow"))
-    for n in wl.notes:
-        parts.append(Text(f"Note: {n}"))
+    parts.extend(_messages(wl))
     parts.append(Text(NOTICE, style="italic"))
     return Group(*parts)  # type: ignore[arg-type]
+
+
+def _messages(wl: Worklist) -> list[Hanging]:
+    """The worklist's warnings, then its notes, wrapped under their first word."""
+    return [*(warning(w) for w in wl.warnings), *(note(n) for n in wl.notes)]
 
 
 def print_view(view: Group, console: Console) -> None:

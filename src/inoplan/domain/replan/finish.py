@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from inoplan.domain import rules
 from inoplan.domain.errors import InputError
-from inoplan.domain.plan import Cycle, Plan, course_warnings, effective_hsct
+from inoplan.domain.plan import Cycle, Plan, course_warnings, effective_hsct, mrd_warnings
 from inoplan.domain.replan.course import Course
 from inoplan.domain.replan.cycle import build_cycle
 from inoplan.domain.replan.events import Given, Held, Interruption, describe, event_to_record
@@ -150,7 +150,7 @@ def assemble(c: Course) -> Plan:
         c.notes.append(limit.note)
     records = tuple(tuple(event_to_record(e).items()) for e in c.events)
     hsct = effective_hsct(replace(c.base, events=records))
-    warnings = [*c.warnings, *course_warnings(hsct, len(cycles))]
+    warnings = [*c.warnings, *course_warnings(hsct, len(cycles)), *mrd_warnings(hsct, c.mrd)]
     return Plan(
         request=c.request,
         limit=limit,
