@@ -40,8 +40,9 @@ REQUESTS: dict[str, dict[str, str]] = {
     },
 }
 
-# What the console-script entry point runs, without the wrapper's own start-up.
-REQUEST_CODE = "from inoplan.cli.app import main; main()"
+# What the console-script entry point (``inoplan = "inoplan.__main__:run"``)
+# runs, without the wrapper's own start-up: it loads only the command typed.
+REQUEST_CODE = "from inoplan.__main__ import run; run()"
 BASELINE_CODE = "import typer"
 
 
