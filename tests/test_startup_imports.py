@@ -26,8 +26,11 @@ from inoplan.domain.provenance import sha256_hex
 PLAN = ["schedule", "--start", "2026-12-01", "--height", "170", "--weight", "70"]
 PLAN += ["--response", "cr"]
 
+# Counts only what the run loads: a coverage tool measuring this process may
+# have loaded hashlib before it.
 PROBE = """
 import json, sys
+before = set(sys.modules)
 sys.argv = ["inoplan", *json.loads(sys.argv[1])]
 from inoplan.__main__ import run
 try:
@@ -35,7 +38,8 @@ try:
 except SystemExit as e:
     status = e.code
 names = {"dateutil", "hashlib", "_hashlib", "rich._emoji_codes"}
-sys.stderr.write(json.dumps({"status": status, "loaded": sorted(names & set(sys.modules))}) + "\\n")
+loaded = sorted(names & set(sys.modules) - before)
+sys.stderr.write(json.dumps({"status": status, "loaded": loaded}) + "\\n")
 """
 
 
