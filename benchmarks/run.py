@@ -7,10 +7,10 @@
 Start-up is compared with floors measured in the same run, on the same
 machine, with the same interpreter, so the ratios hold from a laptop to CI:
 
-- ``inoplan schedule ... --format json`` and ``--format csv`` against
-  ``python -c "import typer"``: at most 1.3x;
+- ``inoplan schedule ... --format json`` against ``python -c "import typer"``:
+  at most 1.15x (``--format csv``: at most 1.3x);
 - ``inoplan schedule ...`` (the Rich view) against
-  ``python -c "import typer, rich.console"``: at most 1.3x;
+  ``python -c "import typer, rich.console"``: at most 1.15x;
 - ``inoplan --help`` and ``inoplan --version``, against the same floor, for
   information.
 
@@ -56,6 +56,11 @@ PLAN_ARGS += ("--response", "cr")
 
 NO_PAUSE = "from inoplan.cli.app import main; main()"
 
+#: The highest ratios of CPU time allowed against the floors (issue 17).
+JSON_LIMIT = 1.15
+RICH_LIMIT = 1.15
+CSV_LIMIT = 1.3
+
 
 @dataclass(frozen=True)
 class Case:
@@ -86,7 +91,7 @@ def cases() -> list[Case]:
             "schedule --format json",
             (*cli, *PLAN_ARGS, "--format", "json"),
             "floor: import typer",
-            1.3,
+            JSON_LIMIT,
         ),
         # For information: what pausing the garbage collector while loading
         # (inoplan.__main__.run) is worth; the same command started without it.
@@ -99,9 +104,14 @@ def cases() -> list[Case]:
             "schedule --format csv",
             (*cli, *PLAN_ARGS, "--format", "csv"),
             "floor: import typer",
-            1.3,
+            CSV_LIMIT,
         ),
-        Case("schedule (Rich view)", (*cli, *PLAN_ARGS), "floor: import typer, rich.console", 1.3),
+        Case(
+            "schedule (Rich view)",
+            (*cli, *PLAN_ARGS),
+            "floor: import typer, rich.console",
+            RICH_LIMIT,
+        ),
         Case("inoplan --version", (*cli, "--version"), "floor: import typer"),
         Case("inoplan --help", (*cli, "--help"), "floor: import typer"),
     ]

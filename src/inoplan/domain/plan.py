@@ -201,14 +201,25 @@ def status_text(plan: Plan) -> str:
 
 def followup_dates(last_dose: date) -> FollowUp:
     """Contraception and breastfeeding end dates: calendar months after the last dose."""
-    from dateutil.relativedelta import relativedelta
-
     return FollowUp(
-        contraception_female_until=last_dose
-        + relativedelta(months=rules.CONTRACEPTION_FEMALE_MONTHS),
-        contraception_male_until=last_dose + relativedelta(months=rules.CONTRACEPTION_MALE_MONTHS),
-        no_breastfeeding_until=last_dose + relativedelta(months=rules.NO_BREASTFEEDING_MONTHS),
+        contraception_female_until=add_months(last_dose, rules.CONTRACEPTION_FEMALE_MONTHS),
+        contraception_male_until=add_months(last_dose, rules.CONTRACEPTION_MALE_MONTHS),
+        no_breastfeeding_until=add_months(last_dose, rules.NO_BREASTFEEDING_MONTHS),
     )
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar ``months``; a day the month lacks becomes its last day.
+
+    2026-12-31 + 2 months is 2027-02-28, as with dateutil's
+    ``relativedelta(months=...)`` (importing dateutil costs some 3 ms at
+    each start; tests/test_startup_imports.py compares the two).
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(day.day, (first_of_next - timedelta(days=1)).day))
 
 
 def cycle_limit(

@@ -1,6 +1,6 @@
 """Where a plan comes from: the dosing policy, and a content hash of its doses.
 
-Pure and cheap: hashlib and json are imported only when a hash is computed, so
+Pure and cheap: json and SHA-256 are imported only when a hash is computed, so
 the table view and the CSV, which carry only the policy line, do not pay for
 them. Every output carries the policy: the JSON plan as an object, the table
 view and the CSV as one line.
@@ -129,9 +129,26 @@ def canonical_doses(doses: Iterable[DoseKey]) -> str:
 
 def doses_sha256(doses: Iterable[DoseKey]) -> str:
     """The SHA-256 (hex) of :func:`canonical_doses`."""
-    import hashlib
+    return sha256_hex(canonical_doses(doses).encode("utf-8"))
 
-    return hashlib.sha256(canonical_doses(doses).encode("utf-8")).hexdigest()
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 (hex) from the interpreter's own module where there is one, else from hashlib.
+
+    ``hashlib`` loads OpenSSL and looks up every algorithm it offers (some
+    3 ms at each start, more than the rest of this module); the built-in
+    module (``_sha256`` up to Python 3.11, ``_sha2`` from 3.12) computes the
+    same digest.
+    """
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:  # pragma: no cover - a build without them
+            from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest
 
 
 def plan_dose_keys(plan: Plan) -> list[DoseKey]:

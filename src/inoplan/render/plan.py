@@ -225,13 +225,15 @@ def boxed_warning_view(plan: Plan) -> Panel:
     parts.extend(
         bullet(r.display, indent=0) for r in boxed_warning(plan) if r.display not in plan.warnings
     )
-    return Panel(Group(*parts), title=head, title_align="left")
+    # Titles as Text: Rich reads a str title as markup with emoji codes, which
+    # loads its table of emoji codes (some 3 ms) and would misread "[...]".
+    return Panel(Group(*parts), title=Text(head), title_align="left")
 
 
 def plan_view(plan: Plan, width: int = 80) -> Group:
     """Everything, top to bottom, for a terminal ``width`` columns wide."""
     parts: list[object] = [
-        Panel(summary(plan), title="inotuzumab ozogamicin plan", title_align="left"),
+        Panel(summary(plan), title=Text("inotuzumab ozogamicin plan"), title_align="left"),
         boxed_warning_view(plan),
     ]
     parts.extend(warning(w) for w in plan.warnings)

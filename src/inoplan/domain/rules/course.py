@@ -253,7 +253,8 @@ BOXED_WARNING_CYCLES: Final = Reminder(
 
 # --- After treatment (spec section 9) [L] ------------------------------------------
 
-#: Calendar months after the last dose [L]; counted with dateutil's relativedelta [inoplan].
+#: Calendar months after the last dose [L]; a day the month lacks is its last day, as with
+#: dateutil's relativedelta [inoplan].
 CONTRACEPTION_FEMALE_MONTHS: Final = 8
 CONTRACEPTION_MALE_MONTHS: Final = 5
 NO_BREASTFEEDING_MONTHS: Final = 2
