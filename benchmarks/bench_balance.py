@@ -49,6 +49,8 @@ MAX_GAP = 0.01
 MAX_PEAK_MB = 500
 #: Time allowed on top of the solver's limit for building the model and the report.
 OVERHEAD_S = 1.0
+#: Solved, or within the proven gap, in this much wall time on 2 cores.
+WALL_LIMIT_S = 10.0
 PERIOD_START = dt.date(2026, 1, 5)  # a Monday
 WEEKDAYS = frozenset(range(5))
 RESPONSES = (
@@ -114,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--courses", type=int, default=300)
     ap.add_argument("--weeks", type=int, default=26)
     ap.add_argument("--chairs", type=int, default=4)
-    ap.add_argument("--time-limit", type=float, default=10.0)
+    # The solver's own budget; the whole solve, model building included, must end
+    # within WALL_LIMIT_S (the 10 s).
+    ap.add_argument("--time-limit", type=float, default=WALL_LIMIT_S - OVERHEAD_S)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=18)
     args = ap.parse_args(argv)
@@ -164,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     failures = []
     if sol.status != "optimal" and sol.gap >= MAX_GAP:
         failures.append(f"gap {sol.gap:.2%} is not under {MAX_GAP:.0%}")
-    if wall > args.time_limit + OVERHEAD_S:
-        failures.append(f"{wall:.2f} s is over {args.time_limit + OVERHEAD_S:.0f} s")
+    if wall > WALL_LIMIT_S:
+        failures.append(f"{wall:.2f} s is over {WALL_LIMIT_S:.0f} s")
     if peak > MAX_PEAK_MB:
         failures.append(f"peak memory {peak:.0f} MB is over {MAX_PEAK_MB} MB")
     for f in failures:
