@@ -103,6 +103,10 @@ WeightOpt = Annotated[
         "--weight", help="Weight: 70, 70kg or 154lb. Bare numbers are kg.", metavar="WEIGHT"
     ),
 ]
+BsaOpt = Annotated[
+    str | None,
+    typer.Option("--bsa", help="BSA in m2 (to 0.01), instead of height and weight.", metavar="M2"),
+]
 FormulaOpt = Annotated[
     BsaFormula, typer.Option("--bsa-formula", help="BSA formula.", case_sensitive=False)
 ]

@@ -9,6 +9,7 @@ import typer
 from inoplan.cli.app import app
 from inoplan.cli.options import (
     BsaFormula,
+    BsaOpt,
     ForceOpt,
     FormulaOpt,
     HeightOpt,
@@ -49,12 +50,7 @@ def prep(
     ] = None,
     height: HeightOpt = None,
     weight: WeightOpt = None,
-    bsa: Annotated[
-        str | None,
-        typer.Option(
-            "--bsa", help="BSA in m2 (to 0.01), instead of height and weight.", metavar="M2"
-        ),
-    ] = None,
+    bsa: BsaOpt = None,
     bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
     response: Annotated[
         ResponseChoice,

@@ -10,6 +10,7 @@ from inoplan.cli.app import app
 from inoplan.cli.options import (
     AudienceOpt,
     BsaFormula,
+    BsaOpt,
     FirstCycleDays,
     FollowupEventsOpt,
     ForceOpt,
@@ -45,12 +46,7 @@ def schedule(
     ],
     height: HeightOpt = None,
     weight: WeightOpt = None,
-    bsa: Annotated[
-        str | None,
-        typer.Option(
-            "--bsa", help="BSA in m2 (to 0.01), instead of height and weight.", metavar="M2"
-        ),
-    ] = None,
+    bsa: BsaOpt = None,
     bsa_formula: FormulaOpt = BsaFormula.MOSTELLER,
     bsa_cap: Annotated[
         str | None,
