@@ -62,7 +62,7 @@ class CheckFormat(str, Enum):
 
 
 class VerifyFormat(str, Enum):
-    """``verify``: the report (``text``, its former name, is read as ``table``)."""
+    """``verify``: the report (the human format was called ``text`` before; now ``table``)."""
 
     TABLE = "table"
     JSON = "json"
