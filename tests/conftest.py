@@ -22,6 +22,16 @@ settings.register_profile("fixed", derandomize=True, database=None, deadline=Non
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
+#: The heaviest properties run a modest number of examples by default, so the
+#: suite stays quick; INOPLAN_EXAMPLES_SCALE=5 (with HYPOTHESIS_PROFILE=explore)
+#: runs five times as many.
+EXAMPLES_SCALE = float(os.environ.get("INOPLAN_EXAMPLES_SCALE", "1"))
+
+
+def examples(n: int) -> int:
+    """``n`` examples, scaled by ``INOPLAN_EXAMPLES_SCALE``."""
+    return max(1, round(n * EXAMPLES_SCALE))
+
 #: The calendar UID key of every test (tests/test_uidkey.py checks the key file).
 TEST_UID_KEY = "test-site-key-0123456789abcdef0123456789abcdef"
 

@@ -30,6 +30,7 @@ from inoplan.domain.clinic_days import format_clinic_days, parse_clinic_days
 from inoplan.domain.errors import InputError
 from inoplan.domain.plan import Plan, PlanRequest, make_plan
 from inoplan.domain.rules import Response
+from tests.conftest import examples
 
 MON_FRI = frozenset(range(5))
 
@@ -209,7 +210,7 @@ def test_every_day_open_changes_nothing() -> None:
 # --- properties ------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(
     start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
     weekdays=st.frozensets(st.integers(0, 6), min_size=1),
@@ -258,7 +259,7 @@ def test_moves_keep_every_rule_or_refuse(
             assert new.planned_date is None and not new.notes
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(
     start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
 )

@@ -468,23 +468,29 @@ def _value_positions() -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize(("command", "option"), _value_positions())
-def test_no_value_completes_to_the_bare_typed_word(command: str, option: str) -> None:
+def test_no_value_completes_to_the_bare_typed_word() -> None:
     # Answering with the typed word itself (what a typer.FileText parameter does)
     # makes bash accept it and add a space, so file names could never complete.
-    words = ["inoplan", command, *([option] if option else []), "pla"]
-    r = CliRunner().invoke(
-        app,
-        [],
-        env={
-            "_INOPLAN_COMPLETE": "complete_bash",
-            "COMP_WORDS": " ".join(words),
-            "COMP_CWORD": str(len(words) - 1),
-        },
-        prog_name="inoplan",
-    )
-    assert r.exit_code == 0, r.output
-    assert "pla" not in r.stdout.split(), f"{command} {option}"
+    # Every option that takes a value, and every argument, of every command.
+    positions = _value_positions()
+    assert len(positions) > 50  # the walk found the options
+    echoed = []
+    for command, option in positions:
+        words = ["inoplan", command, *([option] if option else []), "pla"]
+        r = CliRunner().invoke(
+            app,
+            [],
+            env={
+                "_INOPLAN_COMPLETE": "complete_bash",
+                "COMP_WORDS": " ".join(words),
+                "COMP_CWORD": str(len(words) - 1),
+            },
+            prog_name="inoplan",
+        )
+        assert r.exit_code == 0, r.output
+        if "pla" in r.stdout.split():
+            echoed.append(f"{command} {option}".strip())
+    assert echoed == []
 
 
 def test_holiday_countries_complete_through_the_real_protocol() -> None:

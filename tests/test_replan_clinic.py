@@ -40,6 +40,7 @@ from inoplan.export import json as export_json
 from inoplan.inputs.event_files import events_from_options
 from inoplan.inputs.plan_request import request_from_strings
 from inoplan.inputs.saved_plan import plan_from_data
+from tests.conftest import examples
 from tests.test_replan_properties import _event, _event_date, any_option, check_plan
 
 
@@ -400,7 +401,7 @@ def check_closed_days(plan: Plan) -> None:
 
 
 @given(data=st.data())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_after_any_valid_events_no_dose_to_give_sits_unnoticed_on_a_closed_day(
     data: st.DataObject,
 ) -> None:
@@ -429,7 +430,7 @@ def test_after_any_valid_events_no_dose_to_give_sits_unnoticed_on_a_closed_day(
 
 
 @given(data=st.data())
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_recording_doses_as_given_on_their_planned_dates_changes_nothing(
     data: st.DataObject,
 ) -> None:
@@ -452,7 +453,7 @@ def test_recording_doses_as_given_on_their_planned_dates_changes_nothing(
 
 
 @given(data=st.data())
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_arbitrary_events_on_a_clinic_course_are_refused_cleanly_or_keep_the_rules(
     data: st.DataObject,
 ) -> None:

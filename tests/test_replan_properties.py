@@ -33,6 +33,7 @@ from inoplan.export import json as export_json
 from inoplan.inputs.event_files import events_from_options
 from inoplan.inputs.plan_request import request_from_strings
 from inoplan.inputs.saved_plan import plan_from_data
+from tests.conftest import examples
 
 
 @st.composite
@@ -105,7 +106,7 @@ def _event_date(ev: Event, plan: Plan) -> date | None:
 
 
 @given(data=st.data())
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_valid_sequence_of_events_keeps_the_rules(data: st.DataObject) -> None:
     request = data.draw(requests())
     events: list[Event] = []
@@ -207,7 +208,7 @@ def any_option(draw: st.DrawFn, start: date) -> tuple[str, str]:
 
 
 @given(data=st.data())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 def test_arbitrary_events_are_refused_cleanly_or_keep_the_rules(data: st.DataObject) -> None:
     request = data.draw(requests())
     options = data.draw(st.lists(any_option(request.start), max_size=6))

@@ -25,6 +25,7 @@ from inoplan.export.json import plan_to_dict
 from inoplan.inputs.plan_request import request_from_strings
 from inoplan.services import verify as verify_module
 from inoplan.services.verify import verify_plan
+from tests.conftest import examples
 
 runner = CliRunner()
 
@@ -437,7 +438,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     which=st.integers(min_value=0, max_value=8),
     key=st.sampled_from(["cycle", "day", "date", "mg", "mg_per_m2", "weekday", "label"]),
