@@ -102,6 +102,7 @@ def _hematologic(v: LabValues, out: list[Finding], missing: list[str], notes: li
     anc_ok = v.anc >= rules.ANC_THRESHOLD
     plt_ok = v.platelets >= rules.PLATELET_THRESHOLD
     persist = _persist_note(v)
+    anc_min, plt_min = _n(rules.ANC_THRESHOLD), _n(rules.PLATELET_THRESHOLD)
     if v.baseline_anc is None or v.baseline_platelets is None:
         if anc_ok and plt_ok:
             # Every row of the table lets the cycle start at these counts.
@@ -109,7 +110,8 @@ def _hematologic(v: LabValues, out: list[Finding], missing: list[str], notes: li
                 Finding(
                     rules.ANC_NORMAL_BASELINE,
                     Action.GIVE,
-                    f"{counts}: at or above 1 and 50, which every row of the table accepts",
+                    f"{counts}: at or above {anc_min} and {plt_min}, which every row of the "
+                    "table accepts",
                 )
             )
             return
@@ -117,7 +119,7 @@ def _hematologic(v: LabValues, out: list[Finding], missing: list[str], notes: li
             Finding(
                 rules.ANC_NORMAL_BASELINE if not anc_ok else rules.PLATELETS_NORMAL_BASELINE,
                 Action.HOLD,
-                f"{counts}: below 1 / 50 and no pre-treatment baseline given "
+                f"{counts}: below {anc_min} / {plt_min} and no pre-treatment baseline given "
                 "(--baseline-anc, --baseline-platelets), so the table's row is unknown; held",
                 "if the pre-treatment counts were low, the cycle may start once counts reach "
                 "the prior cycle's baseline or when the fall is judged due to the disease: "
@@ -133,7 +135,11 @@ def _hematologic(v: LabValues, out: list[Finding], missing: list[str], notes: li
                 rules.ANC_NORMAL_BASELINE,
                 Action.GIVE if anc_ok else Action.HOLD,
                 f"pre-treatment ANC {_n(v.baseline_anc)}; today ANC {_n(v.anc)} is "
-                + ("at or above 1" if anc_ok else "below 1: hold the cycle until ANC >= 1"),
+                + (
+                    f"at or above {anc_min}"
+                    if anc_ok
+                    else f"below {anc_min}: hold the cycle until ANC >= {anc_min}"
+                ),
                 None if anc_ok else persist,
             )
         )
@@ -144,7 +150,11 @@ def _hematologic(v: LabValues, out: list[Finding], missing: list[str], notes: li
                 Action.GIVE if plt_ok else Action.HOLD,
                 f"pre-treatment platelets {_n(v.baseline_platelets)}; today platelets "
                 f"{_n(v.platelets)} are "
-                + ("at or above 50" if plt_ok else "below 50: hold the cycle until >= 50"),
+                + (
+                    f"at or above {plt_min}"
+                    if plt_ok
+                    else f"below {plt_min}: hold the cycle until >= {plt_min}"
+                ),
                 None if plt_ok else persist,
             )
         )
