@@ -237,7 +237,7 @@ Event = (
 
 #: Events that record what happened, and so cannot be dated after today; an
 #: interruption and a discontinuation may be planned ahead [inoplan].
-PAST_ONLY = ("given", "assessment", "hsct", "measured")
+PAST_ONLY = (Given, Assessment, HsctDecision, Measured)
 
 
 def check_not_future(events: Iterable[Event], today: date) -> None:
@@ -247,7 +247,7 @@ def check_not_future(events: Iterable[Event], today: date) -> None:
     not happened. Interruptions and discontinuations may be planned ahead.
     """
     for ev in events:
-        if isinstance(ev, (Given, Assessment, HsctDecision, Measured)) and ev.date > today:
+        if isinstance(ev, PAST_ONLY) and ev.date > today:
             raise InputError(
                 ev.source,
                 f"{ev.date.isoformat()} is after today ({today.isoformat()}); record a dose, "
