@@ -20,7 +20,6 @@ males + 5 = 2027-09-27, no breastfeeding + 2 = 2027-06-27.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import fcntl
 import io
 import json
@@ -379,9 +378,9 @@ def test_patient_id_with_markup_shows_as_text() -> None:
 
 def test_dose_notes_are_escaped_in_the_clinician_version() -> None:
     plan = _plan()
-    first = dataclasses.replace(plan.cycles[0].doses[0], notes=("moved <b>2</b> days",))
-    cycle = dataclasses.replace(plan.cycles[0], doses=(first, *plan.cycles[0].doses[1:]))
-    plan = dataclasses.replace(plan, cycles=(cycle, *plan.cycles[1:]))
+    first = plan.cycles[0].doses[0]._replace(notes=("moved <b>2</b> days",))
+    cycle = plan.cycles[0]._replace(doses=(first, *plan.cycles[0].doses[1:]))
+    plan = plan._replace(cycles=(cycle, *plan.cycles[1:]))
     text = export_html.render(plan, audience="clinician")
     assert "moved &lt;b&gt;2&lt;/b&gt; days" in text
     assert "moved <b>" not in text

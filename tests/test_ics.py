@@ -9,7 +9,6 @@ wrong VTIMEZONE shows up as a wrong instant.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import re
@@ -461,16 +460,15 @@ def test_patient_id_shown_only_when_asked() -> None:
 
 def test_sequence_and_moves_come_from_the_dose() -> None:
     plan = make_plan(request_from_strings({"start": "2026-12-01", "bsa": "1.82", "response": "cr"}))
-    moved = dataclasses.replace(
-        plan.cycles[0].doses[1],
+    moved = plan.cycles[0].doses[1]._replace(
         sequence=3,
         date=date(2026, 12, 9),
         planned_date=date(2026, 12, 8),
         notes=("moved one day (clinic closed)",),
     )
-    cycle = dataclasses.replace(plan.cycles[0], doses=(plan.cycles[0].doses[0], moved,
-                                                        plan.cycles[0].doses[2]))  # fmt: skip
-    plan = dataclasses.replace(plan, cycles=(cycle, *plan.cycles[1:]))
+    first, _, third = plan.cycles[0].doses
+    cycle = plan.cycles[0]._replace(doses=(first, moved, third))
+    plan = plan._replace(cycles=(cycle, *plan.cycles[1:]))
     options = ics.IcsOptions(dtstamp=dt.datetime(2026, 1, 1, tzinfo=UTC), uid_key=KEY)
     events = parse(ics.render(plan, options)).kids("VEVENT")
     assert [e.one("SEQUENCE").value for e in events[:3]] == ["0", "3", "0"]

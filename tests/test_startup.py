@@ -28,17 +28,17 @@ PLAN = ["schedule", "--start", "2026-12-01", "--height", "170", "--weight", "70"
 PLAN += ["--response", "cr"]
 
 # Runs the real entry point in a fresh interpreter, then reports which of the
-# heavy packages ended up loaded.
+# heavy packages ended up loaded: at exit, as the program runs what registered
+# to run then (inoplan.__main__.leave).
 PROBE = """
-import json, sys
+import atexit, json, sys
+def report():
+    heavy = sorted({m.split(".")[0] for m in sys.modules} & {"rich", "pydantic", "pydantic_core"})
+    sys.stderr.write(json.dumps({"heavy": heavy}) + "\\n")
+atexit.register(report)
 sys.argv = ["inoplan", *json.loads(sys.argv[1])]
 from inoplan.__main__ import run
-try:
-    run()
-except SystemExit as e:
-    status = e.code
-heavy = sorted({m.split(".")[0] for m in sys.modules} & {"rich", "pydantic", "pydantic_core"})
-sys.stderr.write(json.dumps({"status": status, "heavy": heavy}) + "\\n")
+run()
 """
 
 
@@ -51,7 +51,7 @@ def probe(args: list[str], cwd: Path) -> tuple[dict[str, Any], str]:
         check=False,
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
-    return report, done.stdout
+    return {"status": done.returncode, **report}, done.stdout
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -268,19 +268,18 @@ CHANGED_INTERNALS = {
 }
 
 BROKEN_PROBE = """
-import json, os, sys
+import atexit, json, os, sys
 exec(sys.argv[2])
+def report():
+    from inoplan.cli import typer_speedups
+    sys.stdout.flush()
+    sys.stderr.write("\\n" + json.dumps({
+        "fast": typer_speedups.AVAILABLE, "pydantic": "pydantic" in sys.modules
+    }) + "\\n")
+atexit.register(report)
 sys.argv = ["inoplan", *json.loads(sys.argv[1])]
 from inoplan.__main__ import run
-try:
-    run()
-except SystemExit as e:
-    status = e.code
-from inoplan.cli import typer_speedups
-sys.stdout.flush()
-sys.stderr.write("\\n" + json.dumps({
-    "status": status, "fast": typer_speedups.AVAILABLE, "pydantic": "pydantic" in sys.modules
-}) + "\\n")
+run()
 """
 
 
@@ -299,7 +298,7 @@ def run_changed(
         check=False,
     )
     *said, report = done.stderr.strip().splitlines()
-    return json.loads(report), done.stdout, "\n".join(said).strip()
+    return {"status": done.returncode, **json.loads(report)}, done.stdout, "\n".join(said).strip()
 
 
 @pytest.mark.parametrize("prelude", CHANGED_INTERNALS.values(), ids=CHANGED_INTERNALS.keys())
@@ -377,17 +376,16 @@ def test_a_failure_while_preparing_a_tab_press_leaves_typers_completion(
 
 
 LOADED_COMMANDS = """
-import json, sys
+import atexit, json, sys
+def report():
+    from inoplan.cli.app import COMMAND_MODULES
+    sys.stdout.flush()
+    loaded = [n for n in COMMAND_MODULES if "inoplan.cli." + n in sys.modules]
+    sys.stderr.write("\\n" + json.dumps(loaded) + "\\n")
+atexit.register(report)
 sys.argv = ["inoplan", *json.loads(sys.argv[1])]
 from inoplan.__main__ import run
-try:
-    run()
-except SystemExit:
-    pass
-from inoplan.cli.app import COMMAND_MODULES
-sys.stdout.flush()
-loaded = [n for n in COMMAND_MODULES if "inoplan.cli." + n in sys.modules]
-sys.stderr.write("\\n" + json.dumps(loaded) + "\\n")
+run()
 """
 
 

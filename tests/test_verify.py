@@ -315,7 +315,6 @@ def test_doses_hash_follows_its_published_definition() -> None:
 def test_verify_rederives_through_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
     # rebuild() is the single re-derivation (re-planning hooks in there): what it
     # returns is what the file is compared with.
-    import dataclasses
     from datetime import timedelta
 
     data = plan_to_dict(make_plan(request_from_strings({"start": "2026-12-01", "bsa": "1.82"})))
@@ -325,9 +324,9 @@ def test_verify_rederives_through_rebuild(monkeypatch: pytest.MonkeyPatch) -> No
     def shifted(d: Any, field: str = "PLAN") -> Any:
         plan = original(d, field)
         c1 = plan.cycles[0]
-        moved = dataclasses.replace(c1.doses[1], date=c1.doses[1].date + timedelta(days=1))
-        cycle = dataclasses.replace(c1, doses=(c1.doses[0], moved, c1.doses[2]))
-        return dataclasses.replace(plan, cycles=(cycle,))
+        moved = c1.doses[1]._replace(date=c1.doses[1].date + timedelta(days=1))
+        cycle = c1._replace(doses=(c1.doses[0], moved, c1.doses[2]))
+        return plan._replace(cycles=(cycle,))
 
     monkeypatch.setattr(verify_module, "rebuild", shifted)
     report = verify_plan(data)

@@ -2,9 +2,8 @@
 
 # No ``from __future__ import annotations``: Typer reads the annotations of the
 # command it runs at each start, and real objects save it evaluating strings.
-from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -236,8 +235,7 @@ BalanceFormatOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class IcsArgs:
+class IcsArgs(NamedTuple):
     """The ICS options as typed, checked only when a calendar is written."""
 
     time: str | None = None

@@ -18,7 +18,6 @@ and worklist CSV rows, saved plans, and measurements recorded by ``inoplan repla
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from inoplan.domain import rules
@@ -123,7 +122,7 @@ def bsa_from_body(
     """The body-build check, then the BSA from the rounded values, with what was typed."""
     value = check_body_build(height, weight, height_field, weight_field)
     bsa = compute_bsa(height.value, weight.value, formula, cap_m2, field, formula_field)
-    return replace(bsa, height_shown=height.shown, weight_shown=weight.shown, bmi=value)
+    return bsa._replace(height_shown=height.shown, weight_shown=weight.shown, bmi=value)
 
 
 def body_warnings(bsa: Bsa) -> list[str]:

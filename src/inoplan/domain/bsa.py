@@ -8,8 +8,8 @@ calculator gets the same figure. Height is in cm and weight in kg.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import NamedTuple
 
 from inoplan.domain.errors import InputError, quoted
 from inoplan.domain.rules import BSA_FORMULAS, BSA_M2_RANGE, BSA_STEP
@@ -62,8 +62,7 @@ def round_half_up(value: Decimal, step: Decimal) -> Decimal:
     return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Bsa:
+class Bsa(NamedTuple):
     """A body surface area and how it was obtained.
 
     ``m2`` is the value doses are computed from (rounded, and capped if asked);
@@ -163,4 +162,4 @@ def check_cap(cap_m2: Decimal, field: str = "--bsa-cap") -> Decimal:
 def _apply_cap(bsa: Bsa, cap_m2: Decimal | None) -> Bsa:
     if cap_m2 is None:
         return bsa
-    return replace(bsa, m2=min(bsa.m2, cap_m2), uncapped_m2=bsa.m2)
+    return bsa._replace(m2=min(bsa.m2, cap_m2), uncapped_m2=bsa.m2)

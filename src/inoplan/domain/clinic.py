@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -58,13 +57,20 @@ WhyClosed = Callable[[date], "str | None"]
 # --- the calendar -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ClinicCalendar:
     """Which days the clinic can give an infusion."""
 
-    weekdays: frozenset[int] = ALL_DAYS
-    holidays: str | None = None
-    _lookup: HolidayLookup | None = field(default=None, compare=False, repr=False)
+    __slots__ = ("_lookup", "holidays", "weekdays")
+
+    def __init__(
+        self,
+        weekdays: frozenset[int] = ALL_DAYS,
+        holidays: str | None = None,
+        lookup: HolidayLookup | None = None,
+    ) -> None:
+        self.weekdays = weekdays
+        self.holidays = holidays
+        self._lookup = lookup
 
     @classmethod
     def from_options(cls, weekdays: frozenset[int] | None, holidays: str | None) -> ClinicCalendar:
@@ -103,7 +109,7 @@ def plan_course(request: PlanRequest, today: date | None = None) -> Plan:
     if not calendar.restricts:
         return plan
     moved = apply_clinic_days(plan, calendar.why_closed)
-    return replace(moved, notes=(*moved.notes, calendar.describe()))
+    return moved._replace(notes=(*moved.notes, calendar.describe()))
 
 
 def flag_closed_days(plan: Plan) -> Plan:
@@ -130,7 +136,7 @@ def flag_closed_days(plan: Plan) -> Plan:
         "doses still to give left on a closed clinic day; arrange these by hand: "
         + "; ".join(found)
     )
-    return replace(plan, warnings=(*plan.warnings, warning))
+    return plan._replace(warnings=(*plan.warnings, warning))
 
 
 # --- moving doses -------------------------------------------------------------------
@@ -349,7 +355,7 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
         if cycles and start != due:
             prev_cycle = cycles[-1]
             new_length = (start - prev_cycle.start).days
-            cycles[-1] = replace(prev_cycle, length_days=new_length)
+            cycles[-1] = prev_cycle._replace(length_days=new_length)
             extra_notes.append(
                 f"cycle {prev_cycle.number} lasts {new_length} days instead of "
                 f"{prev_cycle.length_days}: cycle {cycle.number} starts "
@@ -407,16 +413,16 @@ def apply_clinic_days(plan: Plan, why_closed: WhyClosed, field: str = CLINIC_DAY
             prev = _moved(dose, d, note)
             doses.append(prev)
         last_dose = doses[-1]
-        cycles.append(replace(cycle, start=start, doses=tuple(doses)))
+        cycles.append(cycle._replace(start=start, doses=tuple(doses)))
 
-    return replace(plan, cycles=tuple(cycles), notes=(*plan.notes, *extra_notes))
+    return plan._replace(cycles=tuple(cycles), notes=(*plan.notes, *extra_notes))
 
 
 def _moved(dose: Dose, new: date, note: str | None) -> Dose:
     if note is None:
         return dose
     planned = dose.planned_date if dose.planned_date is not None else dose.date
-    return replace(dose, date=new, planned_date=planned, notes=(*dose.notes, note))
+    return dose._replace(date=new, planned_date=planned, notes=(*dose.notes, note))
 
 
 def check_clinic_days(plan: Plan, why_closed: WhyClosed) -> list[str]:

@@ -8,9 +8,9 @@ returns a :class:`Plan`, which every renderer and exporter reads.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from inoplan.domain import rules
 from inoplan.domain.bsa import Bsa, round_half_up
@@ -18,8 +18,7 @@ from inoplan.domain.errors import InputError
 from inoplan.domain.rules import Mrd, Regimen, Reminder, Response
 
 
-@dataclass(frozen=True)
-class PlanRequest:
+class PlanRequest(NamedTuple):
     """What the clinician asks for. ``cycles=None`` plans up to the limit."""
 
     start: date
@@ -45,8 +44,7 @@ def dose_label(cycle: int, day: int) -> str:
     return f"C{cycle}D{day}"
 
 
-@dataclass(frozen=True)
-class Dose:
+class Dose(NamedTuple):
     """One infusion. ``mg`` is ``mg_per_m2`` x the plan's BSA, half-up to 0.01 mg."""
 
     cycle: int
@@ -72,8 +70,7 @@ class Dose:
         return dose_label(self.cycle, self.day)
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):
     """One cycle: its day 1, its length and its doses."""
 
     number: int
@@ -96,27 +93,22 @@ class Cycle:
         return sum((d.mg for d in self.doses), Decimal(0))
 
 
-@dataclass(frozen=True)
-class CycleLimit:
+class CycleLimit(NamedTuple):
     """How many cycles the plan has, how many may be asked for, and why (spec section 4).
 
     ``cycles`` is what is planned (the request's ``--cycles`` included, when the
     rules allow it); ``most`` the most ``--cycles`` may ask for. They differ with
-    HSCT intent: 2 cycles are planned and a third only when asked for.
+    HSCT intent: 2 cycles are planned and a third only when asked for. Made by
+    :func:`cycle_limit`.
     """
 
     cycles: int
     reason: str
-    note: str | None = None
-    most: int = 0
-
-    def __post_init__(self) -> None:
-        if self.most < self.cycles:
-            object.__setattr__(self, "most", self.cycles)
+    note: str | None
+    most: int
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """Dates that follow from the last dose (spec section 9)."""
 
     contraception_female_until: date
@@ -124,8 +116,7 @@ class FollowUp:
     no_breastfeeding_until: date
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A planned course."""
 
     request: PlanRequest
@@ -133,7 +124,7 @@ class Plan:
     cycles: tuple[Cycle, ...]
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    reminders: tuple[Reminder, ...] = field(default=())
+    reminders: tuple[Reminder, ...] = ()
     #: Doses of the regimen that will not be given (held, omitted by a rule), with why.
     omitted: tuple[Dose, ...] = ()
     #: What happened, as saved records (``inoplan replan``); ``()`` for a fresh plan.
@@ -238,7 +229,7 @@ def cycle_limit(
         if hsct:
             # The third cycle may be asked for now: it is planned once the response is
             # assessed, unless CR/CRi with MRD negativity is reached (inoplan replan).
-            return CycleLimit(
+            return _limit(
                 1,
                 "response pending: only cycle 1 is planned; the regimen and number of later "
                 f"cycles depend on the response assessment; proceeding to HSCT: "
@@ -249,14 +240,14 @@ def cycle_limit(
                 else None,
                 most=rules.HSCT_CYCLES_EXTENDED,
             )
-        return CycleLimit(
+        return _limit(
             1,
             "response pending: only cycle 1 is planned; the regimen and number of later "
             "cycles depend on the response assessment",
         )
     if hsct:
         if mrd_negative_cr:
-            return CycleLimit(
+            return _limit(
                 rules.HSCT_CYCLES,
                 f"proceeding to HSCT with CR/CRi and MRD negative: {rules.HSCT_REASON}; "
                 f"{rules.HSCT_THIRD_REFUSED}",
@@ -264,23 +255,27 @@ def cycle_limit(
         status = "without CR/CRi" if not response.is_remission else f"with CR/CRi, MRD {mrd.value}"
         reason = f"proceeding to HSCT {status}: {rules.HSCT_REASON}, {rules.HSCT_THIRD_ALLOWED}"
         if third:
-            return CycleLimit(
+            return _limit(
                 rules.HSCT_CYCLES_EXTENDED,
                 f"{reason}: a third is planned as asked (--cycles)",
                 most=rules.HSCT_CYCLES_EXTENDED,
             )
-        return CycleLimit(
+        return _limit(
             rules.HSCT_CYCLES,
             f"{reason}: ask for it with --cycles {rules.HSCT_CYCLES_EXTENDED}",
             most=rules.HSCT_CYCLES_EXTENDED,
         )
     if not response.is_remission:
-        return CycleLimit(
+        return _limit(
             rules.MAX_CYCLES_WITHOUT_CR,
             "without CR/CRi: patients who do not achieve CR/CRi within 3 cycles should "
             "discontinue treatment",
         )
-    return CycleLimit(rules.MAX_CYCLES, "not proceeding to HSCT: up to 6 cycles")
+    return _limit(rules.MAX_CYCLES, "not proceeding to HSCT: up to 6 cycles")
+
+
+def _limit(cycles: int, reason: str, note: str | None = None, most: int = 0) -> CycleLimit:
+    return CycleLimit(cycles, reason, note, max(most, cycles))
 
 
 def effective_hsct(plan: Plan) -> bool:

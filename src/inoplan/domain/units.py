@@ -9,9 +9,9 @@ accepted: unicode digits, ``nan``, ``inf`` and exponents are refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from inoplan.domain.errors import InputError, quoted
 from inoplan.domain.limits import MAX_INT_DIGITS
@@ -136,8 +136,7 @@ def check_range(value: Decimal, field: str, lo: Decimal, hi: Decimal, unit: str)
     return value
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """A height (cm) or weight (kg) as used, and as the user typed it.
 
     ``value`` is rounded half-up to 0.1 cm or 0.1 kg after any conversion: it is

@@ -41,7 +41,6 @@ def dose_from_plan(
     prepared; a dose the plan no longer gives is refused. The last item is the
     body-build warnings (BMI, a BSA above 3.0 m2) for the worksheet.
     """
-    from dataclasses import replace
 
     from inoplan.domain.body import body_warnings
     from inoplan.inputs.saved_plan import check_schema, plan_from_data, read_plan_json
@@ -79,7 +78,7 @@ def dose_from_plan(
     warnings = body_warnings(plan.bsa)
     if dose.bsa_m2 is not None:
         # Recomputed for a new weight: the large-BSA check applies to the BSA in use.
-        warnings = body_warnings(replace(plan.bsa, m2=dose.bsa_m2, uncapped_m2=None, bmi=None))
+        warnings = body_warnings(plan.bsa._replace(m2=dose.bsa_m2, uncapped_m2=None, bmi=None))
     return check_dose_mg(dose.mg), context, heading, warnings
 
 

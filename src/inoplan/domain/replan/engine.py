@@ -43,7 +43,6 @@ The walk itself is a few small steps, each in its own module:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from inoplan.domain import rules
 from inoplan.domain.clinic import calendar_for, flag_closed_days, plan_course
@@ -83,7 +82,7 @@ def apply_events(request: PlanRequest, events: Sequence[Event], strict: bool = F
             "doses were not moved off closed clinic days: a move would contradict a recorded "
             f"event ({error.detail}); each dose stays where the rules without clinic days put it"
         )
-        return flag_closed_days(replace(plain, warnings=(*plain.warnings, warning)))
+        return flag_closed_days(plain._replace(warnings=(*plain.warnings, warning)))
 
 
 def _rebuilds_with_moves(request: PlanRequest, events: Sequence[Event]) -> bool:
@@ -113,9 +112,9 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
             d.mg,
             d.status == "omitted",
         )
-        return replace(d, sequence=old.sequence + (1 if changed else 0))
+        return d._replace(sequence=old.sequence + (1 if changed else 0))
 
-    cycles = tuple(replace(c, doses=tuple(bump(d) for d in c.doses)) for c in plan.cycles)
+    cycles = tuple(c._replace(doses=tuple(bump(d) for d in c.doses)) for c in plan.cycles)
     omitted = [bump(d) for d in plan.omitted]
     now = {(d.cycle, d.day) for d in (*plan.doses, *plan.omitted)}
     ended = next((n for n in plan.notes if n.startswith("Treatment ended: ")), None)
@@ -144,15 +143,14 @@ def _with_sequences(plan: Plan, previous: Plan) -> Plan:
             omitted.append(d)
         else:
             omitted.append(
-                replace(
-                    d,
+                d._replace(
                     status="omitted",
                     notes=(*d.notes, f"cancelled: {why(d)}"),
                     sequence=d.sequence + 1,
                 )
             )
     omitted.sort(key=lambda d: (d.date, d.cycle, d.day))
-    return replace(plan, cycles=cycles, omitted=tuple(omitted))
+    return plan._replace(cycles=cycles, omitted=tuple(omitted))
 
 
 def replan_history(request: PlanRequest, events: Sequence[Event], strict: bool = False) -> Plan:

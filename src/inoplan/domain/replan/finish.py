@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from inoplan.domain import rules
@@ -149,7 +148,7 @@ def assemble(c: Course) -> Plan:
     if limit.note and limit.note not in c.notes:
         c.notes.append(limit.note)
     records = tuple(tuple(event_to_record(e).items()) for e in c.events)
-    hsct = effective_hsct(replace(c.base, events=records))
+    hsct = effective_hsct(c.base._replace(events=records))
     warnings = [*c.warnings, *course_warnings(hsct, len(cycles)), *mrd_warnings(hsct, c.mrd)]
     return Plan(
         request=c.request,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -108,7 +108,7 @@ def timeline(
         )
     # The plan's height was accepted with a usual build, so its unit is settled: only
     # a bare new value can be ambiguous.
-    height = replace(read_height(inputs["height"], "height"), unit_given=True)
+    height = read_height(inputs["height"], "height")._replace(unit_given=True)
     cap_text = inputs.get("bsa_cap")
     cap = check_cap(parse_decimal(cap_text, "bsa_cap")) if cap_text else None
     basis_kg = bsa.weight_kg
