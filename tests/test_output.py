@@ -262,6 +262,43 @@ def test_a_closed_pipe_ends_quietly_with_status_0() -> None:
     assert err == b""
 
 
+# The program leaves by inoplan.__main__.leave: exit handlers and buffered output
+# are done before the process ends; a thread still running is waited for.
+THREAD_PROBE = """
+import sys, threading, time
+def late():
+    time.sleep(0.3)
+    sys.stderr.write("thread finished\\n")
+threading.Thread(target=late).start()
+sys.argv = ["inoplan", *sys.argv[1:]]
+from inoplan.__main__ import run
+run()
+"""
+
+
+def test_the_whole_plan_is_written_before_the_process_ends() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "inoplan", *PLAN, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    plan = json.loads(done.stdout)  # all of it: a cut-off plan is not JSON
+    assert len(plan["cycles"]) == 6 and done.stdout.endswith("}\n")
+
+
+def test_a_thread_still_running_at_the_end_is_waited_for() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", THREAD_PROBE, *PLAN, "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "thread finished\n")
+    assert done.stdout.startswith("patient_id,cycle,day,date,")
+
+
 # --- only regular files are replaced; permissions ---------------------------------------
 
 
