@@ -194,26 +194,31 @@ def _work(row: Row, fmt: str, ics_options: IcsOptions | None) -> _Outcome:
 
 
 def _worker_init() -> None:
-    """In each worker process: leave Ctrl-C to the main process, which stops the workers.
+    """In each worker process: leave SIGINT and SIGTERM to the main process.
 
-    (Ctrl-C reaches every process of the terminal's group; SIGTERM is made to kill
-    at once again, where the main process's handler was inherited.)
+    Ctrl-C reaches every process of the terminal's group, and a service
+    manager may send SIGTERM to all of them: a worker that died of it halfway
+    through writing a result would leave the pool waiting for the rest of the
+    message for ever. The main process stops the workers itself
+    (:func:`_stop`); a worker whose main process is gone ends when its queue
+    closes.
     """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """End the workers now, queued work dropped, and wait until they are gone."""
+    """Drop the queued work, let each worker finish its chunk, and wait until they are gone.
+
+    The workers are not killed: one killed while it writes its result to the
+    pool leaves the pool's manager thread waiting for the rest of that message
+    for ever (CPython 3.11), and the stop would hang. A chunk takes a fraction
+    of a second.
+    """
     with signals_deferred():
-        processes = list((executor._processes or {}).values())
-        for process in processes:
-            process.terminate()
         executor.shutdown(wait=True, cancel_futures=True)
-        for process in processes:
-            process.join()
 
 
 def _work_chunk(
