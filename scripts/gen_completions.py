@@ -15,6 +15,7 @@ hand; run this instead.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
 import sys
@@ -63,8 +64,13 @@ def source_script(shell: str) -> str:
     return proc.stdout
 
 
+@functools.cache
 def render(shell: str) -> str:
-    """The file content for ``shell``: header, Typer's script, and for zsh the autoload."""
+    """The file content for ``shell``: header, Typer's script, and for zsh the autoload.
+
+    Made once per shell in a process (it runs ``inoplan``): ``--check`` and a
+    write in the same process see the same scripts.
+    """
     body = source_script(shell).strip()
     comment = f"# {HEADER}"
     if shell == "zsh":

@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.testing
 from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from inoplan.cli.app import app
+
+# The tests start inoplan as a real process a few hundred times. With
+# PYTHONDONTWRITEBYTECODE set (some machines set it for every shell) each of those
+# processes, and each test worker, would compile the package from source again; the
+# suite writes bytecode as a normal install does (ignored by git), and the
+# processes it starts inherit that.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
+# CliRunner.invoke turns the Typer application into a Click command at every
+# call: all twelve commands and their options, some 18 ms under coverage, more
+# than most commands take to run. The tests build it once per set of registered
+# commands and reuse it (Click makes a new context for each run; inoplan's own
+# per-run set-up, typer_speedups.install and tidy_help, can run again on the same
+# command). A renamed Typer helper fails here at once, not silently.
+_BUILT: dict[int, tuple[typer.Typer, tuple[object, ...], Any]] = {}
+_get_command = typer.testing._get_command
+
+
+def _get_command_once(typer_app: typer.Typer) -> Any:
+    shape = (*typer_app.registered_commands, None, *typer_app.registered_groups)
+    built = _BUILT.get(id(typer_app))
+    if built is None or built[0] is not typer_app or built[1] != shape:
+        built = (typer_app, shape, _get_command(typer_app))
+        _BUILT[id(typer_app)] = built
+    return built[2]
+
+
+typer.testing._get_command = _get_command_once
 
 # Property tests run the same examples on every machine and every run: no example
 # database (a fresh clone has none, so a failure found only through one would pass
@@ -32,6 +64,7 @@ def examples(n: int) -> int:
     """``n`` examples, scaled by ``INOPLAN_EXAMPLES_SCALE``."""
     return max(1, round(n * EXAMPLES_SCALE))
 
+
 #: The calendar UID key of every test (tests/test_uidkey.py checks the key file).
 TEST_UID_KEY = "test-site-key-0123456789abcdef0123456789abcdef"
 
@@ -50,6 +83,7 @@ def _no_real_config(monkeypatch: pytest.MonkeyPatch, _config_home: Path) -> Iter
     monkeypatch.setenv("INOPLAN_UID_KEY", TEST_UID_KEY)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(_config_home))
     yield
+
 
 #: "Today" for every test (INOPLAN_TODAY), so what depends on the date (a start in
 #: the past warns; a dose cannot be recorded as given after today) stays the same

@@ -29,12 +29,12 @@ import select
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pytest
 from hypothesis import given, settings
@@ -609,16 +609,42 @@ class Chromium:
             os.close(self._in)
 
 
-def page_texts(html: str, paper: str, folder: Path, browser: Chromium) -> list[str]:
-    """Print ``html`` on ``paper``; the text of each PDF page."""
-    from pypdf import PdfReader
+class PageTexts(Sequence[str]):
+    """The pages of a printed PDF; a page's text is read from the PDF when first asked for.
 
+    Counting the pages needs no text, and reading the text is most of the time a
+    print takes: only the pages a test reads are read.
+    """
+
+    def __init__(self, pdf: bytes) -> None:
+        from pypdf import PdfReader
+
+        self._pages = PdfReader(io.BytesIO(pdf)).pages
+        self._texts: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = range(len(self))[index]  # negative indexes; IndexError past the end
+        if i not in self._texts:
+            self._texts[i] = " ".join(self._pages[i].extract_text().split())
+        return self._texts[i]
+
+
+def page_texts(html: str, paper: str, folder: Path, browser: Chromium) -> PageTexts:
+    """Print ``html`` on ``paper``; the text of each PDF page."""
     # The calendar leaves the paper to the printer; here each size is forced in turn.
     page_css = f"<style>@page {{ size: {PAPER[paper]}; }}</style></head>"
     source = folder / f"calendar-{paper}.html"
     source.write_text(html.replace("</head>", page_css, 1), encoding="utf-8")
-    pdf = PdfReader(io.BytesIO(browser.print_pdf(source)))
-    return [" ".join(p.extract_text().split()) for p in pdf.pages]
+    return PageTexts(browser.print_pdf(source))
 
 
 # The fullest page there is: one 6-week month holding 5 infusions with everything that
@@ -672,14 +698,14 @@ PRINTS = sorted((case, paper) for case, (_, _, papers) in PRINT_CASES.items() fo
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], list[str]]:
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], PageTexts]:
     """Every case printed on its papers, all in one Chromium."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed")
     folder = tmp_path_factory.mktemp("print")
     browser = Chromium(folder)
     try:
-        pages: dict[tuple[str, str], list[str]] = {}
+        pages: dict[tuple[str, str], PageTexts] = {}
         for name, (args, _, papers) in PRINT_CASES.items():
             # Planned the day before the first infusion: no start-in-the-past warning.
             with pytest.MonkeyPatch.context() as mp:
@@ -695,7 +721,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], l
 @needs_chromium
 @pytest.mark.parametrize(("case", "paper"), PRINTS, ids=[f"{c}-{p}" for c, p in PRINTS])
 def test_prints_one_page_per_month(
-    printed: dict[tuple[str, str], list[str]], case: str, paper: str
+    printed: dict[tuple[str, str], PageTexts], case: str, paper: str
 ) -> None:
     pages = printed[(case, paper)]
     months = PRINT_CASES[case][1]
@@ -723,7 +749,7 @@ def test_every_month_starts_a_new_page_in_every_language_and_audience() -> None:
 @needs_chromium
 @pytest.mark.parametrize("paper", sorted(PAPER))
 def test_each_infusion_is_on_its_months_page(
-    printed: dict[tuple[str, str], list[str]], paper: str
+    printed: dict[tuple[str, str], PageTexts], paper: str
 ) -> None:
     pages = printed[("cr-en-patient", paper)]
     titles = ["December 2026", "January 2027", "February 2027", "March 2027", "April 2027"]
@@ -740,7 +766,7 @@ def test_each_infusion_is_on_its_months_page(
 
 @needs_chromium
 def test_crowded_month_keeps_all_five_infusions_on_its_page(
-    printed: dict[tuple[str, str], list[str]],
+    printed: dict[tuple[str, str], PageTexts],
 ) -> None:
     # 190 cm, 120 kg: sqrt(190 x 120 / 3600) = 2.5166 -> 2.52 m2, capped to 2.00 m2;
     # day 1 without CR/CRi: 0.8 x 2.00 = 1.60 mg; days 8 and 15: 0.5 x 2.00 = 1.00 mg.

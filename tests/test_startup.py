@@ -8,6 +8,7 @@ the same messages as Typer's own.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -105,8 +106,12 @@ def test_importing_the_cli_stays_cheap() -> None:
 # --- the coercion itself ---------------------------------------------------------------
 
 
+@functools.cache
 def _params() -> list[tuple[str, Any, Context]]:
-    """Every parameter of every command, with a context like the one Click makes."""
+    """Every parameter of every command, with a context like the one Click makes.
+
+    Built once: the tests below only read them.
+    """
     group = typer.main.get_command(app)
     root = Context(group, help_option_names=["-h", "--help"])
     found: list[tuple[str, Any, Context]] = []
@@ -151,14 +156,21 @@ JUNK = st.one_of(
 )
 
 
+@functools.cache
+def _both_coercions() -> list[tuple[Any, Context, Any, Any]]:
+    """(parameter, context, the fast coercion, Typer's own) for every parameter with a
+    fast path; Typer's own builds a pydantic adapter, so each is built once."""
+    return [
+        (param, ctx, cheap, fastparams.build_runtime_param(param.type_descriptor))
+        for _cmd, param, ctx in _params()
+        if (cheap := fastparams.cheap_runtime_param(param.type_descriptor)) is not None
+    ]  # the others keep Typer's own coercion (the test above lists such options)
+
+
 @settings(max_examples=80, deadline=None)
 @given(value=st.one_of(JUNK, st.booleans(), st.integers(-2, 3), st.binary(max_size=6)))
 def test_fast_coercion_matches_typers_own(value: object) -> None:
-    for _cmd, param, ctx in _params():
-        cheap = fastparams.cheap_runtime_param(param.type_descriptor)
-        if cheap is None:
-            continue  # Typer's own coercion (the test above lists such options)
-        original = fastparams.build_runtime_param(param.type_descriptor)
+    for param, ctx, cheap, original in _both_coercions():
         assert _outcome(cheap, value, param, ctx) == _outcome(original, value, param, ctx)
 
 
