@@ -20,10 +20,11 @@ from a JSON plan without inoplan:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from inoplan import __version__
 from inoplan.domain import rules
@@ -133,12 +134,20 @@ def doses_sha256(doses: Iterable[DoseKey]) -> str:
 
 
 def sha256_hex(data: bytes) -> str:
-    """SHA-256 (hex) from the interpreter's own module where there is one, else from hashlib.
+    """SHA-256 (hex) of ``data`` (see :func:`_sha256`)."""
+    digest: str = _sha256()(data).hexdigest()
+    return digest
+
+
+@functools.cache
+def _sha256() -> Any:
+    """SHA-256 from the interpreter's own module where there is one, else from hashlib.
 
     ``hashlib`` loads OpenSSL and looks up every algorithm it offers (some
     3 ms at each start, more than the rest of this module); the built-in
     module (``_sha256`` up to Python 3.11, ``_sha2`` from 3.12) computes the
-    same digest.
+    same digest. Looked up once: a failed import searches the whole path
+    again each time (a batch hashes every plan).
     """
     try:
         from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
@@ -147,8 +156,7 @@ def sha256_hex(data: bytes) -> str:
             from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
         except ImportError:  # pragma: no cover - a build without them
             from hashlib import sha256
-    digest: str = sha256(data).hexdigest()
-    return digest
+    return sha256
 
 
 def plan_dose_keys(plan: Plan) -> list[DoseKey]:
