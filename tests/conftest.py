@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,6 +23,13 @@ from inoplan.cli.app import app
 # processes it starts inherit that.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
+
+# Some tests press Ctrl-C (SIGINT) as a terminal would. A shell starts a background
+# job (`&`, nohup) with SIGINT ignored, which every process inherits, and Python then
+# leaves it ignored: the tests take Python's usual handler back, and the processes
+# they start get the default disposition.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # CliRunner.invoke turns the Typer application into a Click command at every
 # call: all twelve commands and their options, some 18 ms under coverage, more
