@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -59,3 +62,37 @@ def test_a_warning_continues_under_its_text() -> None:
     lines = _lines(*PLAN, "--response", "cr", "--hsct")
     i = next(i for i, ln in enumerate(lines) if ln.startswith("WARNING: proceeding to HSCT"))
     assert lines[i + 1].startswith(" " * len("WARNING: ")) and lines[i + 1][9] != " "
+
+
+def test_a_narrow_terminal_puts_each_value_under_its_label_within_the_width() -> None:
+    # 40 columns: 36 inside the frame, 21 of them for the labels, leaves 15 for a
+    # value (fewer than 24): each value goes on the lines under its label.
+    result = invoke([*PLAN, "--response", "cr"], env={"COLUMNS": "40", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(ln) for ln in lines) <= 40
+    i = lines.index("│ Height / weight                      │")
+    assert lines[i + 1] == "│   170 cm / 70 kg, BMI 24.2           │"
+
+
+def test_a_dose_line_wider_than_the_terminal_ends_in_an_ellipsis() -> None:
+    result = invoke([*PLAN, "--response", "cr"], env={"COLUMNS": "50", "NO_COLOR": "1"})
+    lines = result.stdout.splitlines()
+    dose = next(ln for ln in lines if ln.startswith("2026-12-01  Tue  C1D1"))
+    # "2026-12-01  Tue  C1D1       0.8    1.46  premed, observe 1 h, CBC, LFTs" is 71
+    # characters: cut to 49 and the ellipsis.
+    assert len(dose) == 50 and dose.endswith("…")
+
+
+def test_frames_are_ascii_where_the_output_cannot_take_box_characters() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "inoplan", *PLAN, "--response", "cr"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80", "NO_COLOR": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("+- inotuzumab ozogamicin plan -") and lines[0].endswith("+")
+    assert "+- BOXED WARNING -" in done.stdout and "╭" not in done.stdout

@@ -107,12 +107,9 @@ class Labelled(Block):
         out: list[Line] = []
         for label, value in self.rows:
             texts = [ln[column:] for p in value.split("\n") for ln in wrap(p, width, hang, hang)]
-            for i, text in enumerate(texts):
-                line: Line = [(label.ljust(column) if text else label, "bold")] if i == 0 else []
-                if text:
-                    line.extend([(hang, "")] if i else [])
-                    line.append((text, ""))
-                out.append(line)
+            first, *rest = texts
+            out.append([(label.ljust(column), "bold"), (first, "")] if first else [(label, "bold")])
+            out.extend([(hang, ""), (text, "")] if text else [] for text in rest)
         return out
 
     def _stacked(self, width: int) -> list[Line]:
