@@ -39,6 +39,11 @@ class PlanRequest(NamedTuple):
     inputs: tuple[tuple[str, str], ...] = ()
 
 
+#: Weekdays as the plan files write them: English, whatever the locale (``%a`` is
+#: the locale's), and without a call to ``strftime`` for each dose.
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def dose_label(cycle: int, day: int) -> str:
     """A dose as every message and file names it: ``C2D8`` (cycle 2, day 8)."""
     return f"C{cycle}D{day}"
