@@ -26,6 +26,7 @@ def _lines(*args: str) -> list[str]:
         (*PLAN, "--response", "cr", "--hsct"),  # boxed warning, HSCT warning, reminders
         ("prep", "--dose-mg", "0.91"),  # handling steps, notes
         ("check", "--day", "1", "--anc", "0.7", "--platelets", "80"),
+        ("bsa", "--height", "170", "--weight", "70", "--all"),  # the working, wrapped
     ],
 )  # fmt: skip
 def test_no_wrapped_line_starts_at_column_0_or_ends_in_a_space(args: tuple[str, ...]) -> None:
@@ -96,3 +97,19 @@ def test_frames_are_ascii_where_the_output_cannot_take_box_characters() -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("+- inotuzumab ozogamicin plan -") and lines[0].endswith("+")
     assert "+- BOXED WARNING -" in done.stdout and "╭" not in done.stdout
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (*PLAN, "--response", "cr", "--hsct"),
+        ("bsa", "--height", "170", "--weight", "70", "--all"),
+        ("prep", "--dose-mg", "0.91"),
+    ],
+)  # fmt: skip
+def test_a_number_and_its_unit_stay_on_one_line(args: tuple[str, ...], columns: str) -> None:
+    result = invoke([*args], env={"COLUMNS": columns, "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    starts = [ln.strip("│ ") for ln in result.stdout.splitlines()]
+    assert [s for s in starts if re.match(r"(mg/m2|mg|m2|mL|cm|kg|h)\b", s)] == []

@@ -62,9 +62,21 @@ def bsa_command(
 
         typer.echo(render(results, warnings), nl=False)
         return
+    # The working wraps under itself at the terminal's width (COLUMNS, else 80),
+    # and a warning under its text, as the other commands' views do.
+    import shutil
+
+    columns = shutil.get_terminal_size().columns
     width = max(len(n) for n in names)
     for r in results:
-        typer.echo(f"{r.formula:<{width}}  {r.m2} m2   {r.working}")
+        typer.echo(_hanging(f"{r.formula:<{width}}  {r.m2} m2   ", r.working, columns))
     typer.echo(f"{'body':<{width}}  {results[0].body_text}, BMI {results[0].bmi}")
     for warning in warnings:
-        typer.echo(f"WARNING: {warning}")
+        typer.echo(_hanging("WARNING: ", warning, columns))
+
+
+def _hanging(marker: str, text: str, columns: int) -> str:
+    """``marker`` and ``text``, wrapped at ``columns``; further lines start under the text."""
+    from inoplan.render.wrapping import wrap
+
+    return "\n".join(wrap(text, max(columns, len(marker) + 20), marker, " " * len(marker)))

@@ -9,13 +9,13 @@ from rich.text import Text
 from inoplan.domain.check import UNITS, CheckResult
 from inoplan.domain.rules import Action
 from inoplan.render.plan import NOTICE
-from inoplan.render.text import bullet
+from inoplan.render.text import bullet, heading
 
 STYLE = {Action.GIVE: "bold green", Action.HOLD: "bold yellow", Action.DISCONTINUE: "bold red"}
 
 
 def check_view(result: CheckResult) -> Group:
-    parts: list[object] = [Text(result.headline.upper(), style=STYLE[result.action])]
+    parts: list[object] = [heading(result.headline.upper(), STYLE[result.action])]
     if result.findings:
         t = Table(
             title="Rules applied (prescribing information: dose modifications)",
@@ -28,16 +28,16 @@ def check_view(result: CheckResult) -> Group:
             t.add_row(Text(f.action.value, style=STYLE[f.action]), f.because, f.rule.quote)
         parts.append(t)
     if result.clinician:
-        parts.append(Text("Left to the clinician:", style="bold"))
+        parts.append(heading("Left to the clinician:"))
         parts.extend(bullet(c) for c in result.clinician)
     if result.not_checked:
-        parts.append(Text("Not checked:", style="bold"))
+        parts.append(heading("Not checked:"))
         parts.extend(bullet(c) for c in result.not_checked)
     if result.notes:
-        parts.append(Text("Notes:", style="bold"))
+        parts.append(heading("Notes:"))
         parts.extend(bullet(n) for n in result.notes)
-    parts.append(Text(f"Units: {UNITS}.", style="dim"))
-    parts.append(Text(NOTICE, style="italic"))
+    parts.append(heading(f"Units: {UNITS}.", "dim"))
+    parts.append(heading(NOTICE, "italic"))
     return Group(*parts)  # type: ignore[arg-type]
 
 

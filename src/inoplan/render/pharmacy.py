@@ -6,14 +6,23 @@ Imported only by ``inoplan prep`` and ``inoplan worklist``.
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from inoplan.domain import rules
 from inoplan.domain.pharmacy import Deadline, Worksheet
 from inoplan.render.plan import NOTICE
-from inoplan.render.text import Hanging, bullet, compact_table, note, warning
+from inoplan.render.text import (
+    Block,
+    Framed,
+    Hanging,
+    Labelled,
+    Lines,
+    bullet,
+    compact_table,
+    note,
+    warning,
+)
+from inoplan.render.text import heading as title
 from inoplan.services.worklist import PREMED_SHORT, Worklist
 
 NOT_GIVEN = f"not in inoplan's rules: take it from the label ({rules.VERIFY_NOTE})"
@@ -32,86 +41,78 @@ def _deadline(d: Deadline | None, hours: int, limit: str) -> str:
 def worksheet_view(ws: Worksheet, heading: str | None = None) -> Group:
     """The worksheet, in the order the pharmacist works."""
     v = ws.vial
-    t = Table.grid(padding=(0, 2))
-    t.add_column(style="bold")
-    t.add_column()
-    t.add_row("Dose", f"{ws.dose_mg} mg")
-    t.add_row("Vial", f"{v.label}, {v.mg_per_ml} mg/mL after reconstitution")
+    rows: list[tuple[str, str]] = []
+    rows.append(("Dose", f"{ws.dose_mg} mg"))
+    rows.append(("Vial", f"{v.label}, {v.mg_per_ml} mg/mL after reconstitution"))
     assumed = (
         f" (assumes the whole {v.usable_mg} mg can be withdrawn; {rules.VERIFY_NOTE})"
         if v.usable_mg_evidence == "?"
         else ""
     )
-    t.add_row("Vials to reconstitute", f"{ws.vials}{assumed}")
+    rows.append(("Vials to reconstitute", f"{ws.vials}{assumed}"))
     water = NOT_GIVEN if v.water_ml is None else f"{v.water_ml} mL {rules.RECONSTITUTION_FLUID}"
-    t.add_row("Water per vial", water)
+    rows.append(("Water per vial", water))
     deliverable = (
         NOT_GIVEN
         if v.deliverable_ml is None
         else f"{v.deliverable_ml} mL ({v.usable_mg} mg) per vial"
     )
-    t.add_row("Deliverable volume", deliverable)
-    t.add_row("Concentration", f"{v.mg_per_ml} mg/mL after reconstitution")
+    rows.append(("Deliverable volume", deliverable))
+    rows.append(("Concentration", f"{v.mg_per_ml} mg/mL after reconstitution"))
     draws = " + ".join(f"{d:.2f}" for d in ws.draws_ml)
-    t.add_row(
-        "Withdraw",
-        f"{ws.withdraw_ml} mL ({ws.dose_mg} / {v.mg_per_ml})"
-        + (f" = {draws} mL from the vials" if len(ws.draws_ml) > 1 else ""),
+    rows.append(
+        (
+            "Withdraw",
+            f"{ws.withdraw_ml} mL ({ws.dose_mg} / {v.mg_per_ml})"
+            + (f" = {draws} mL from the vials" if len(ws.draws_ml) > 1 else ""),
+        )
     )
-    t.add_row(
-        "Diluent",
-        f"{ws.diluent_shown_ml} mL {rules.DILUENT}, to a total of {ws.final_volume_ml} mL "
-        f"({ws.final_volume_ml} - {ws.withdraw_ml}, to {rules.DILUENT_SHOWN_STEP_ML} mL)",
+    rows.append(
+        (
+            "Diluent",
+            f"{ws.diluent_shown_ml} mL {rules.DILUENT}, to a total of {ws.final_volume_ml} mL "
+            f"({ws.final_volume_ml} - {ws.withdraw_ml}, to {rules.DILUENT_SHOWN_STEP_ML} mL)",
+        )
     )
     lo, hi = rules.FINAL_MG_PER_ML_RANGE
     flag = "" if ws.final_in_range else "  OUTSIDE RANGE"
-    t.add_row(
-        "Final concentration",
-        f"{ws.final_mg_per_ml} mg/mL ({ws.dose_mg} / {ws.final_volume_ml}); "
-        f"expected {lo}-{hi} mg/mL ({rules.VERIFY_NOTE}){flag}",
+    rows.append(
+        (
+            "Final concentration",
+            f"{ws.final_mg_per_ml} mg/mL ({ws.dose_mg} / {ws.final_volume_ml}); "
+            f"expected {lo}-{hi} mg/mL ({rules.VERIFY_NOTE}){flag}",
+        )
     )
-    t.add_row("Infusion", f"{ws.rate_ml_per_h} mL/h over {ws.duration_h} h")
+    rows.append(("Infusion", f"{ws.rate_ml_per_h} mL/h over {ws.duration_h} h"))
     if ws.reconstituted_at is not None:
-        t.add_row("Reconstituted at", ws.reconstituted_at.strftime("%H:%M"))
-    t.add_row(
-        "Dilute by",
-        _deadline(
-            ws.dilute_by,
-            rules.RECONSTITUTION_TO_DILUTION_MAX_H,
-            f"at most {rules.RECONSTITUTION_TO_DILUTION_MAX_H} h from reconstitution to dilution",
-        ),
-    )
+        rows.append(("Reconstituted at", ws.reconstituted_at.strftime("%H:%M")))
+    dilute_h = rules.RECONSTITUTION_TO_DILUTION_MAX_H
+    dilute = f"at most {dilute_h} h from reconstitution to dilution"
+    rows.append(("Dilute by", _deadline(ws.dilute_by, dilute_h, dilute)))
     start_h = rules.RECONSTITUTION_TO_INFUSION_END_MAX_H - rules.INFUSION_HOURS
     start_by = (
         f"{start_h} h after reconstitution"
         if ws.start_infusion_by is None
         else f"{ws.start_infusion_by}"
     )
-    t.add_row("Start infusion by", f"{start_by} ({rules.START_BY_DERIVATION})")
-    t.add_row(
-        "Infusion ends by",
-        _deadline(
-            ws.infusion_end_by,
-            rules.RECONSTITUTION_TO_INFUSION_END_MAX_H,
-            f"at most {rules.RECONSTITUTION_TO_INFUSION_END_MAX_H} h from reconstitution to the "
-            "end of the infusion",
-        ),
-    )
-    t.add_row("Waste", f"{ws.waste_mg} mg = {ws.waste_ml} mL left in the last vial")
+    rows.append(("Start infusion by", f"{start_by} ({rules.START_BY_DERIVATION})"))
+    end_h = rules.RECONSTITUTION_TO_INFUSION_END_MAX_H
+    end = f"at most {end_h} h from reconstitution to the end of the infusion"
+    rows.append(("Infusion ends by", _deadline(ws.infusion_end_by, end_h, end)))
+    rows.append(("Waste", f"{ws.waste_mg} mg = {ws.waste_ml} mL left in the last vial"))
     if ws.extra_vial is not None:
-        t.add_row("Extra vial", ws.extra_vial.text)
-    parts: list[object] = [Panel(t, title=heading or "Compounding worksheet", title_align="left")]
+        rows.append(("Extra vial", ws.extra_vial.text))
+    parts: list[Block] = [Framed(heading or "Compounding worksheet", [Labelled(rows)])]
     parts.extend(warning(w) for w in ws.warnings)
-    parts.append(Text("Handling:", style="bold"))
+    parts.append(title("Handling:"))
     parts.extend(bullet(s.display) for s in ws.steps)
-    parts.append(Text(""))
+    parts.append(Lines([[]]))
     for n in ws.notes:
         if ws.extra_vial is not None and n.startswith("Extra vial: "):
             continue  # shown in the worksheet itself
         parts.append(note(n))
-    parts.append(Text(NOTICE, style="italic"))
-    return Group(*parts)  # type: ignore[arg-type]
-
+    parts.append(title(NOTICE, "italic"))
+    return Group(*parts)
 
 
 def worklist_view(wl: Worklist) -> Group:

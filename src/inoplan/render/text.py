@@ -18,6 +18,8 @@ from rich.console import Console, ConsoleOptions
 from rich.measure import Measurement
 from rich.segment import Segment
 
+from inoplan.render.wrapping import wrap
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -26,20 +28,6 @@ Piece = tuple[str, str]
 Line = list[Piece]
 
 ELLIPSIS = "…"
-
-
-def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """``text`` in lines of at most ``width``, starting with ``first``, then with ``rest``."""
-    import textwrap
-
-    lines = textwrap.wrap(
-        text,
-        width=max(width, len(first) + 1, len(rest) + 1),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
-    )
-    return lines or [first.rstrip()]
 
 
 class Block:
