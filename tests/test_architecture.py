@@ -10,6 +10,7 @@ The walker resolves relative imports (``from ..cli import app``) too.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -281,3 +282,15 @@ def test_every_module_says_what_it_holds_and_stays_short(path: Path) -> None:
 def test_every_module_named_as_oversize_elsewhere_still_exists() -> None:
     # A moved or renamed module would otherwise leave a stale entry behind.
     assert {n for n in OVERSIZE_ELSEWHERE if not (SRC.parent / n).exists()} == set()
+
+
+def test_weekday_names_come_from_one_place() -> None:
+    # %a and %A follow the locale a host program may set; files and messages are
+    # English (inoplan.domain.plan.weekday).
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in SRC.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"%[aA]\b", line) and not line.lstrip().startswith("#")
+    ]
+    assert found == []

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from inoplan.domain.bsa import given_bsa
 from inoplan.domain.errors import InputError
-from inoplan.domain.plan import PlanRequest, make_plan
+from inoplan.domain.plan import PlanRequest, make_plan, weekday
 from inoplan.domain.rules import Mrd, Response
 
 D = Decimal
@@ -238,3 +238,10 @@ def test_mrd_without_hsct_is_warned_and_changes_nothing() -> None:
         for w in with_mrd.warnings
     )
     assert not any("HSCT" in n for n in without.notes)
+
+
+def test_weekdays_are_english_and_start_on_monday() -> None:
+    # 2026-11-30 is a Monday (the README's plans start on Tuesday 2026-12-01).
+    week = [date(2026, 11, 30) + timedelta(days=i) for i in range(7)]
+    assert [weekday(d) for d in week] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert weekday(date(2026, 12, 6), full=True) == "Sunday"

@@ -48,7 +48,15 @@ from inoplan.domain.clinic_days import (
     load_holidays,
 )
 from inoplan.domain.errors import InputError
-from inoplan.domain.plan import Cycle, Dose, Plan, PlanRequest, dose_label, make_plan
+from inoplan.domain.plan import (
+    Cycle,
+    Dose,
+    Plan,
+    PlanRequest,
+    dose_label,
+    make_plan,
+    weekday,
+)
 from inoplan.domain.units import days_text
 
 #: A date in, the reason the clinic is closed that day (or ``None`` if open) out.
@@ -88,7 +96,7 @@ class ClinicCalendar:
             if name:
                 return f"{name}, public holiday in {self.holidays}"
         if day.weekday() not in self.weekdays:
-            return f"{day.strftime('%A')}, not a clinic day"
+            return f"{weekday(day, full=True)}, not a clinic day"
         return None
 
     def describe(self) -> str:
@@ -126,7 +134,7 @@ def flag_closed_days(plan: Plan) -> Plan:
     if not calendar.restricts:
         return plan
     found = [
-        f"{d.label} on {d.date:%a} {d.date.isoformat()}: {why}"
+        f"{d.label} on {weekday(d.date)} {d.date.isoformat()}: {why}"
         for d in plan.doses
         if d.status != "given" and (why := calendar.why_closed(d.date)) is not None
     ]
@@ -146,7 +154,7 @@ def shift_text(old: date, new: date) -> str:
     """``from Fri 2026-12-25 to Thu 2026-12-24, 1 day earlier``."""
     n = (new - old).days
     return (
-        f"from {old:%a} {old.isoformat()} to {new:%a} {new.isoformat()}, "
+        f"from {weekday(old)} {old.isoformat()} to {weekday(new)} {new.isoformat()}, "
         f"{days_text(abs(n))} {'later' if n > 0 else 'earlier'}"
     )
 

@@ -39,9 +39,16 @@ class PlanRequest(NamedTuple):
     inputs: tuple[tuple[str, str], ...] = ()
 
 
-#: Weekdays as the plan files write them: English, whatever the locale (``%a`` is
-#: the locale's), and without a call to ``strftime`` for each dose.
-WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Weekdays as every message, view and file writes them: English, whatever the
+#: locale (``%a`` and ``%A`` follow the locale a host program may set), and
+#: without a call to ``strftime`` for each dose.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday(day: datetime.date, full: bool = False) -> str:
+    """``Tue`` (or, ``full``, ``Tuesday``) for ``day``."""
+    name = WEEKDAYS[day.weekday()]
+    return name if full else name[:3]
 
 
 def dose_label(cycle: int, day: int) -> str:

@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable
 
 from inoplan.domain import rules
-from inoplan.domain.plan import WEEKDAY_ABBR, Plan, course_points
+from inoplan.domain.plan import Plan, course_points, weekday
 from inoplan.domain.provenance import policy_of
 
 COLUMNS = (
@@ -99,7 +99,7 @@ def rows(plan: Plan) -> Iterable[list[str]]:
                 str(d.cycle),
                 str(d.day),
                 d.date.isoformat(),
-                WEEKDAY_ABBR[d.date.weekday()],
+                weekday(d.date),
                 "" if omitted else f"{d.mg_per_m2}",
                 "" if omitted else f"{d.mg}",
                 f"{plan.bsa_for(d)}",

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from inoplan import __version__
 from inoplan.domain import rules
 from inoplan.domain.errors import InputError
-from inoplan.domain.plan import Dose, Plan
+from inoplan.domain.plan import Dose, Plan, weekday
 from inoplan.domain.rules import Response
 from inoplan.export import ics_text
 from inoplan.export.ics_options import (
@@ -129,9 +129,9 @@ def dose_description(plan: Plan, dose: Dose, pid_line: str | None) -> str:
     if pid_line:
         lines.append(pid_line)
     lines += [
-        f"{DRUG}, cycle {dose.cycle} day {dose.day}, {dose.date:%a} {dose.date.isoformat()}",
+        f"{DRUG}, cycle {dose.cycle} day {dose.day}, {weekday(dose.date)} {dose.date.isoformat()}",
         *(
-            [f"Moved from {dose.planned_date:%a} {dose.planned_date.isoformat()}"]
+            [f"Moved from {weekday(dose.planned_date)} {dose.planned_date.isoformat()}"]
             if dose.planned_date is not None and dose.planned_date != dose.date
             else []
         ),
@@ -268,7 +268,7 @@ def describe(
                 "\n".join(
                     [
                         *([pid_line] if pid_line else []),
-                        f"Before the {dose.label} infusion on {dose.date:%a} "
+                        f"Before the {dose.label} infusion on {weekday(dose.date)} "
                         f"{dose.date.isoformat()}:",
                         f"- {rules.BLOOD_COUNT.display}",
                         f"- {rules.LIVER_TESTS.display}",
@@ -376,7 +376,7 @@ def describe(
                         *([pid_line] if pid_line else []),
                         text,
                         f"Counted in calendar months from the planned last dose on "
-                        f"{last:%a} {last.isoformat()}; recount if the course changes.",
+                        f"{weekday(last)} {last.isoformat()}; recount if the course changes.",
                         *partial,
                         "",
                         _footer(),

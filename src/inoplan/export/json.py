@@ -17,7 +17,7 @@ from typing import Any
 
 from inoplan import __version__
 from inoplan.domain import rules
-from inoplan.domain.plan import WEEKDAY_ABBR, Cycle, Dose, Plan, boxed_warning
+from inoplan.domain.plan import Cycle, Dose, Plan, boxed_warning, weekday
 from inoplan.domain.provenance import provenance_dict
 
 SCHEMA = "inoplan.plan/1"
@@ -39,7 +39,7 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
         "day": dose.day,
         "label": dose.label,
         "date": dose.date.isoformat(),
-        "weekday": WEEKDAY_ABBR[dose.date.weekday()],
+        "weekday": weekday(dose.date),
         "mg_per_m2": num(dose.mg_per_m2),
         "mg": num(dose.mg),
         "status": dose.status,

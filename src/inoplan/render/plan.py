@@ -15,7 +15,7 @@ from datetime import date
 from rich.console import Console, Group
 
 from inoplan.domain import rules
-from inoplan.domain.plan import Dose, Plan, boxed_warning, status_text
+from inoplan.domain.plan import Dose, Plan, boxed_warning, status_text, weekday
 from inoplan.render.text import (
     Block,
     Framed,
@@ -190,7 +190,7 @@ def dose_table(plan: Plan) -> list[Block]:
     rows = sorted((*plan.doses, *plan.omitted), key=lambda d: (d.date, d.cycle, d.day))
     table: list[Line] = []
     for d in rows:
-        day = d.date.strftime("%a")
+        day = weekday(d.date)
         if d.status == "omitted":
             rest = _cells(("", day, d.label, "-", "-"))[10:]
             table.append([(d.date.isoformat(), "strike"), (rest + "  NOT GIVEN", "")])
